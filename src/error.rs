@@ -1,0 +1,147 @@
+//! The one error type of the crate.
+//!
+//! [`Error`] is small, `Copy` and allocation-free, so it can be returned from
+//! the parse path and from `no_std` code. Every variant says what was
+//! expected, what came, and at which byte offset of the body, and its
+//! `Display` is one line a proxy operator can act on.
+
+use core::fmt;
+
+use crate::status::LicenseStatus;
+use crate::wire::field;
+
+/// Everything that can go wrong while reading or writing a `GetEMMs.cgi` body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Error {
+    /// The body ended before a valid form was complete: it has 0–7 or 9–11
+    /// bytes (or exactly 8 when the short form is not accepted).
+    ///
+    /// The body ends at byte offset `received`; `missing` more bytes would
+    /// complete the nearest valid form (8 bytes for the short form, 12 for a
+    /// full header). `license_status` is the status read from the first four
+    /// bytes when at least four came, so that a proxy can still log it.
+    Truncated {
+        /// How many bytes the body had.
+        received: usize,
+        /// How many more bytes the nearest valid form needs.
+        missing: usize,
+        /// The license status, when the first four bytes came.
+        license_status: Option<LicenseStatus>,
+    },
+    /// The EMM is longer than the configured `max_emm_len`.
+    EmmTooLong {
+        /// The EMM length seen (at least this many bytes; the incremental
+        /// decoder reports what it has seen when it refuses the chunk).
+        len: usize,
+        /// The configured limit.
+        limit: usize,
+    },
+    /// A short-form header (no key id) was given an EMM: the short form is
+    /// exactly 8 bytes.
+    EmmInShortForm {
+        /// Length of the EMM that was given.
+        emm_len: usize,
+    },
+    /// An output buffer cannot hold the encoded body.
+    BufferTooSmall {
+        /// Bytes the encoding needs.
+        needed: usize,
+        /// Bytes the buffer has room for.
+        available: usize,
+    },
+}
+
+impl Error {
+    /// The byte offset in the body at which the error was found.
+    #[must_use]
+    pub const fn offset(&self) -> usize {
+        match *self {
+            Error::Truncated { received, .. } => received,
+            Error::EmmTooLong { limit, .. } => field::EMM.start + limit,
+            Error::EmmInShortForm { .. } => crate::SHORT_LEN,
+            Error::BufferTooSmall { available, .. } => available,
+        }
+    }
+
+    /// The license status read before the error, where one was.
+    #[must_use]
+    pub const fn license_status(&self) -> Option<LicenseStatus> {
+        match *self {
+            Error::Truncated { license_status, .. } => license_status,
+            _ => None,
+        }
+    }
+
+    /// The truncation error for a complete body of `body.len()` bytes, when
+    /// that length is not a valid form.
+    ///
+    /// Returns `None` for 8 bytes (when `accept_short_form`) and for 12 or more.
+    #[must_use]
+    pub(crate) fn for_length(body: &[u8], accept_short_form: bool) -> Option<Error> {
+        let received = body.len();
+        let expected = match received {
+            n if n >= crate::HEADER_LEN => return None,
+            n if n == crate::SHORT_LEN && accept_short_form => return None,
+            n if n < crate::SHORT_LEN && accept_short_form => crate::SHORT_LEN,
+            _ => crate::HEADER_LEN,
+        };
+        let license_status = body
+            .first_chunk::<4>()
+            .map(|b| LicenseStatus::new(u32::from_be_bytes(*b)));
+        Some(Error::Truncated {
+            received,
+            missing: expected - received,
+            license_status,
+        })
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Error::Truncated {
+                received,
+                missing,
+                license_status,
+            } => {
+                let expected = received + missing;
+                let form = if expected == crate::SHORT_LEN {
+                    "at least 8 bytes (8 for the short form, 12 or more for the full form)"
+                } else {
+                    "at least 12 bytes (full-form header)"
+                };
+                write!(
+                    f,
+                    "truncated GetEMMs body: expected {form}, got {received}; \
+                     it ends at byte offset {received} in the {} ({missing} more byte{} needed)",
+                    field::name_at(received),
+                    if missing == 1 { "" } else { "s" },
+                )?;
+                if let Some(status) = license_status {
+                    write!(f, "; license status read at offset 0: {status}")?;
+                }
+                Ok(())
+            }
+            Error::EmmTooLong { len, limit } => write!(
+                f,
+                "EMM too long: expected at most {limit} bytes (max_emm_len), got {len}; \
+                 the limit is crossed at byte offset {}",
+                field::EMM.start + limit
+            ),
+            Error::EmmInShortForm { emm_len } => write!(
+                f,
+                "short-form body cannot carry an EMM: expected the body to end at byte \
+                 offset 8, got {emm_len} EMM byte{} after it",
+                if emm_len == 1 { "" } else { "s" },
+            ),
+            Error::BufferTooSmall { needed, available } => write!(
+                f,
+                "output buffer too small: the encoded body needs {needed} bytes, \
+                 the buffer has {available}; writing would stop at byte offset {available}"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for Error {}

@@ -1,0 +1,104 @@
+//! nom parsers for the `GetEMMs.cgi` body, named in the rusticata style.
+//!
+//! [`license_status`], [`short_header`] and [`header`] are *streaming*
+//! parsers built on [`nom::number::streaming::be_u32`]: on a short input they
+//! return `Err::Incomplete(Needed::new(n))` where `n` is the exact number of
+//! bytes still missing for what they parse (not just for the field being
+//! read). They never fail otherwise: every bit pattern is a valid header.
+//!
+//! [`body`] parses a *complete* body (the transport has said where it
+//! ends): a full-form body, or an 8-byte short-form body. On a length that is
+//! neither it returns `Err::Incomplete` with the bytes missing to the nearest
+//! valid form, matching [`Error::Truncated`](crate::Error::Truncated).
+//!
+//! These parsers agree with [`Response::parse`](crate::Response::parse) (the
+//! zerocopy path) on every input; the crate's property tests and fuzz targets
+//! check it.
+
+use nom::number::streaming::be_u32;
+use nom::{Err, IResult, Needed, Parser};
+
+use crate::response::{Header, Response};
+use crate::status::LicenseStatus;
+use crate::wire::{HEADER_LEN, SHORT_LEN};
+
+/// The `Incomplete` result for an input of `len` bytes that needs `want`.
+#[inline]
+fn incomplete<'a, T>(len: usize, want: usize) -> IResult<&'a [u8], T> {
+    Err(Err::Incomplete(Needed::new(want - len)))
+}
+
+/// Parses the license status (4 bytes, big-endian).
+///
+/// # Errors
+/// `Err::Incomplete(Needed::new(4 - i.len()))` on fewer than 4 bytes.
+#[inline]
+pub fn license_status(i: &[u8]) -> IResult<&[u8], LicenseStatus> {
+    be_u32.map(LicenseStatus::new).parse(i)
+}
+
+/// Parses the 8-byte fixed part of a short-form body: license status and
+/// asset id. The returned [`Header`] has no key id.
+///
+/// # Errors
+/// `Err::Incomplete(Needed::new(8 - i.len()))` on fewer than 8 bytes.
+#[inline]
+pub fn short_header(i: &[u8]) -> IResult<&[u8], Header> {
+    if i.len() < SHORT_LEN {
+        return incomplete(i.len(), SHORT_LEN);
+    }
+    let (i, (license_status, asset_id)) = (license_status, be_u32).parse(i)?;
+    Ok((i, Header::short(license_status, asset_id)))
+}
+
+/// Parses the 12-byte header of a full-form body: license status, asset id,
+/// key id.
+///
+/// ```
+/// use getemms::parse;
+/// use getemms::nom::{Err, Needed};
+///
+/// let (emm, header) = parse::header(&[0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 9]).unwrap();
+/// assert_eq!((header.asset_id, header.key_id, emm), (2, Some(3), &[9][..]));
+/// assert_eq!(parse::header(&[0, 0, 0, 1, 0]), Err(Err::Incomplete(Needed::new(7))));
+/// ```
+///
+/// # Errors
+/// `Err::Incomplete(Needed::new(12 - i.len()))` on fewer than 12 bytes.
+#[inline]
+pub fn header(i: &[u8]) -> IResult<&[u8], Header> {
+    let (i, (license_status, asset_id, key_id)) = fields(i)?;
+    Ok((i, Header::full(license_status, asset_id, key_id)))
+}
+
+/// Parses a complete body, short form accepted: the whole input is consumed
+/// and the EMM borrows from it.
+///
+/// # Errors
+/// `Err::Incomplete(Needed::new(n))` for 0–7 bytes (`n = 8 - len`) and
+/// 9–11 bytes (`n = 12 - len`).
+#[inline]
+pub fn body(i: &[u8]) -> IResult<&[u8], Response<'_>> {
+    if i.len() == SHORT_LEN {
+        let (rest, header) = short_header(i)?;
+        return Ok((
+            rest,
+            Response::rejection(header.license_status, header.asset_id),
+        ));
+    }
+    if i.len() < SHORT_LEN {
+        return incomplete(i.len(), SHORT_LEN);
+    }
+    let (emm, (license_status, asset_id, key_id)) = fields(i)?;
+    let end = &emm[emm.len()..];
+    Ok((end, Response::new(license_status, asset_id, key_id, emm)))
+}
+
+/// The three fields of a full header, with the exact `Needed` of the whole header.
+#[inline]
+fn fields(i: &[u8]) -> IResult<&[u8], (LicenseStatus, u32, u32)> {
+    if i.len() < HEADER_LEN {
+        return incomplete(i.len(), HEADER_LEN);
+    }
+    (license_status, be_u32, be_u32).parse(i)
+}

@@ -1,0 +1,9 @@
+//! Status and error code tables of the Cypher components ("Status and Error
+//! Codes" 1.3).
+//!
+//! Every code type is lossless: any value converts in and back out unchanged,
+//! known or not, like `http::StatusCode`.
+
+pub mod license;
+
+pub use license::LicenseStatus;
