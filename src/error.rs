@@ -43,6 +43,25 @@ pub enum Error {
         /// Length of the EMM that was given.
         emm_len: usize,
     },
+    /// A third-party status was asked for outside 512–999.
+    NotThirdParty {
+        /// The code that was given.
+        code: u32,
+    },
+    /// A name is not in a status table.
+    UnknownName {
+        /// The table that was searched (e.g. `"client status"`).
+        table: &'static str,
+    },
+    /// A name stands for two codes in the spec, and the caller must choose.
+    AmbiguousName {
+        /// The table that was searched.
+        table: &'static str,
+        /// The name, as the spec spells it.
+        name: &'static str,
+        /// The two codes the spec gives the name.
+        codes: [u32; 2],
+    },
     /// An output buffer cannot hold the encoded body.
     BufferTooSmall {
         /// Bytes the encoding needs.
@@ -61,6 +80,9 @@ impl Error {
             Error::EmmTooLong { limit, .. } => field::EMM.start + limit,
             Error::EmmInShortForm { .. } => crate::SHORT_LEN,
             Error::BufferTooSmall { available, .. } => available,
+            Error::NotThirdParty { .. }
+            | Error::UnknownName { .. }
+            | Error::AmbiguousName { .. } => 0,
         }
     }
 
@@ -134,6 +156,20 @@ impl fmt::Display for Error {
                 "short-form body cannot carry an EMM: expected the body to end at byte \
                  offset 8, got {emm_len} EMM byte{} after it",
                 if emm_len == 1 { "" } else { "s" },
+            ),
+            Error::NotThirdParty { code } => write!(
+                f,
+                "not a third-party status: expected a code in 512..=768 (remove stored \
+                 license) or 769..=999 (retain it), got {code}"
+            ),
+            Error::UnknownName { table } => {
+                write!(f, "unknown name: expected a name from the {table} table")
+            }
+            Error::AmbiguousName { table, name, codes } => write!(
+                f,
+                "ambiguous name: {name} stands for both {} and {} in the {table} table; \
+                 choose by code",
+                codes[0], codes[1]
             ),
             Error::BufferTooSmall { needed, available } => write!(
                 f,
