@@ -46,6 +46,8 @@
 //! - `bytes` (default): [`Response::write_to`] any `BufMut`, and
 //!   [`OwnedResponse`], an owned response whose EMM shares the body's
 //!   `Bytes` allocation.
+//! - `arbitrary`: `arbitrary::Arbitrary` for [`Response`] (both forms), for
+//!   structure-aware fuzzing.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -60,6 +62,9 @@ extern crate std;
 pub use nom;
 
 pub mod error;
+#[cfg(feature = "alloc")]
+#[doc(hidden)]
+pub mod fuzzing;
 #[cfg(feature = "bytes")]
 pub mod owned;
 pub mod parse;

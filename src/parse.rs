@@ -102,3 +102,72 @@ fn fields(i: &[u8]) -> IResult<&[u8], (LicenseStatus, u32, u32)> {
     }
     (license_status, be_u32, be_u32).parse(i)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static FULL: [u8; 14] = [
+        0x00, 0x00, 0x03, 0x01, // license status = 769 (third party, retain license)
+        0x00, 0x00, 0x00, 0x2A, // asset id = 42
+        0x80, 0x00, 0x00, 0x01, // key id = 0x80000001
+        0x01, 0x02, // EMM
+    ];
+
+    #[test]
+    fn header_needs_exactly_the_missing_bytes() {
+        for len in 0..HEADER_LEN {
+            assert_eq!(
+                header(&FULL[..len]),
+                Err(Err::Incomplete(Needed::new(HEADER_LEN - len))),
+                "length {len}"
+            );
+        }
+        let (emm, parsed) = header(&FULL).unwrap();
+        assert_eq!(
+            parsed,
+            Header::full(LicenseStatus::new(769), 42, 0x8000_0001)
+        );
+        assert_eq!(emm.as_ptr(), FULL[12..].as_ptr());
+    }
+
+    #[test]
+    fn short_header_and_license_status_need_exactly_the_missing_bytes() {
+        for len in 0..SHORT_LEN {
+            assert_eq!(
+                short_header(&FULL[..len]),
+                Err(Err::Incomplete(Needed::new(SHORT_LEN - len)))
+            );
+        }
+        for len in 0..4 {
+            assert_eq!(
+                license_status(&FULL[..len]),
+                Err(Err::Incomplete(Needed::new(4 - len)))
+            );
+        }
+        let (rest, parsed) = short_header(&FULL).unwrap();
+        assert_eq!(parsed, Header::short(LicenseStatus::new(769), 42));
+        assert_eq!(rest, &FULL[8..]);
+    }
+
+    #[test]
+    fn body_on_every_length() {
+        for len in 0..=FULL.len() {
+            let result = body(&FULL[..len]);
+            match len {
+                0..8 => assert_eq!(result, Err(Err::Incomplete(Needed::new(8 - len)))),
+                8 => assert_eq!(
+                    result,
+                    Ok((&[][..], Response::rejection(LicenseStatus::new(769), 42)))
+                ),
+                9..12 => assert_eq!(result, Err(Err::Incomplete(Needed::new(12 - len)))),
+                _ => {
+                    let (rest, response) = result.unwrap();
+                    assert!(rest.is_empty());
+                    assert_eq!(response, crate::Response::parse(&FULL[..len]).unwrap());
+                    assert_eq!(response.emm().as_ptr(), FULL[12..].as_ptr());
+                }
+            }
+        }
+    }
+}

@@ -444,3 +444,258 @@ impl<'a> Response<'a> {
         out
     }
 }
+
+#[cfg(feature = "arbitrary")]
+impl<'a> arbitrary::Arbitrary<'a> for Response<'a> {
+    /// One in two responses is a short-form rejection; the others carry an
+    /// arbitrary EMM.
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        let license_status = LicenseStatus::new(u.arbitrary()?);
+        let asset_id = u.arbitrary()?;
+        if u.arbitrary()? {
+            return Ok(Self::rejection(license_status, asset_id));
+        }
+        Ok(Self::new(
+            license_status,
+            asset_id,
+            u.arbitrary()?,
+            u.arbitrary()?,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A full-form OK response with a 4-byte EMM.
+    static FULL: [u8; 16] = [
+        0x00, 0x00, 0x00, 0x01, // license status = 1 (OK, successful)
+        0x00, 0x00, 0x30, 0x39, // asset id = 12345
+        0x00, 0x00, 0x00, 0x07, // key id = 7
+        0xCA, 0xFE, 0xBA, 0xBE, // EMM, 4 bytes
+    ];
+
+    // A full-form error response with an empty EMM.
+    static EMPTY_EMM: [u8; 12] = [
+        0x00, 0x00, 0x00, 0x09, // license status = 9 (Asset is outside license window)
+        0xFF, 0xFF, 0xFF, 0xFF, // asset id = u32::MAX
+        0x00, 0x00, 0x00, 0x00, // key id = 0
+    ];
+
+    // A proxy's short-form rejection.
+    static SHORT: [u8; 8] = [
+        0x00, 0x00, 0x02, 0x58, // license status = 600 (third party, remove license)
+        0x00, 0x00, 0x00, 0x00, // asset id = 0 (unknown)
+    ];
+
+    #[test]
+    fn test_parse_full() {
+        let response = Response::parse(&FULL).unwrap();
+        assert_eq!(response.license_status(), LicenseStatus::new(1));
+        assert_eq!(response.asset_id(), 12345);
+        assert_eq!(response.key_id(), Some(7));
+        assert_eq!(response.emm(), &[0xCA, 0xFE, 0xBA, 0xBE]);
+        assert_eq!(response.form(), Form::Full);
+        assert_eq!(response.emm().as_ptr(), FULL[HEADER_LEN..].as_ptr());
+    }
+
+    #[test]
+    fn test_parse_empty_emm() {
+        let response = Response::parse(&EMPTY_EMM).unwrap();
+        assert_eq!(response.license_status(), LicenseStatus::new(9));
+        assert_eq!(response.asset_id(), u32::MAX);
+        assert_eq!(response.key_id(), Some(0));
+        assert!(response.emm().is_empty());
+        assert_eq!(response.emm().as_ptr(), EMPTY_EMM[HEADER_LEN..].as_ptr());
+    }
+
+    #[test]
+    fn test_parse_short() {
+        let response = Response::parse(&SHORT).unwrap();
+        assert_eq!(response.license_status(), LicenseStatus::new(600));
+        assert_eq!(response.asset_id(), 0);
+        assert_eq!(response.key_id(), None);
+        assert!(response.emm().is_empty());
+        assert!(response.is_short());
+        assert_eq!(response.form(), Form::Short);
+    }
+
+    #[test]
+    fn test_construct_and_emit() {
+        let mut out = [0u8; 16];
+        let full = Response::new(LicenseStatus::new(1), 12345, 7, &FULL[12..]);
+        assert_eq!(full.encoded_len(), 16);
+        assert_eq!(full.encode_into(&mut out), Ok(16));
+        assert_eq!(out, FULL);
+
+        let empty = Response::new(LicenseStatus::new(9), u32::MAX, 0, &[]);
+        assert_eq!(empty.encode_into(&mut out), Ok(12));
+        assert_eq!(&out[..12], &EMPTY_EMM);
+
+        let short = Response::rejection(LicenseStatus::new(600), 0);
+        assert_eq!(short.encoded_len(), 8);
+        assert_eq!(short.encode_into(&mut out), Ok(8));
+        assert_eq!(&out[..8], &SHORT);
+    }
+
+    #[test]
+    fn encode_into_too_small_writes_nothing() {
+        let full = Response::parse(&FULL).unwrap();
+        for len in 0..FULL.len() {
+            let mut out = [0xEEu8; 16];
+            assert_eq!(
+                full.encode_into(&mut out[..len]),
+                Err(Error::BufferTooSmall {
+                    needed: 16,
+                    available: len
+                })
+            );
+            assert!(
+                out.iter().all(|&b| b == 0xEE),
+                "wrote into a {len}-byte buffer"
+            );
+        }
+    }
+
+    #[test]
+    fn every_truncation_length_is_the_exact_error() {
+        for len in 0..HEADER_LEN {
+            let body = &FULL[..len];
+            let result = Response::parse(body);
+            if len == SHORT_LEN {
+                // The first 8 bytes of a full body are a valid short form.
+                assert_eq!(
+                    result,
+                    Ok(Response::rejection(LicenseStatus::new(1), 12345))
+                );
+                continue;
+            }
+            let expected = if len < SHORT_LEN {
+                SHORT_LEN
+            } else {
+                HEADER_LEN
+            };
+            let license_status = (len >= 4).then_some(LicenseStatus::new(1));
+            assert_eq!(
+                result,
+                Err(Error::Truncated {
+                    received: len,
+                    missing: expected - len,
+                    license_status
+                }),
+                "length {len}"
+            );
+        }
+    }
+
+    #[test]
+    fn short_form_refused_by_options() {
+        let strict = Options::new().with_short_form(false);
+        for len in 0..HEADER_LEN {
+            let license_status = (len >= 4).then_some(LicenseStatus::new(600));
+            let mut body = [0u8; HEADER_LEN];
+            body[..8].copy_from_slice(&SHORT);
+            assert_eq!(
+                Response::parse_with(&body[..len], &strict),
+                Err(Error::Truncated {
+                    received: len,
+                    missing: HEADER_LEN - len,
+                    license_status
+                }),
+                "length {len}"
+            );
+        }
+    }
+
+    #[test]
+    fn max_emm_len_is_inclusive() {
+        let at_limit = Options::new().with_max_emm_len(4);
+        assert!(Response::parse_with(&FULL, &at_limit).is_ok());
+        let below = Options::new().with_max_emm_len(3);
+        assert_eq!(
+            Response::parse_with(&FULL, &below),
+            Err(Error::EmmTooLong { len: 4, limit: 3 })
+        );
+        // The short form has no EMM, so no limit can refuse it.
+        let zero = Options::new().with_max_emm_len(0);
+        assert!(Response::parse_with(&SHORT, &zero).is_ok());
+    }
+
+    #[test]
+    fn from_parts_keeps_the_short_form_invariant() {
+        let short = Header::short(LicenseStatus::new(600), 0);
+        assert_eq!(
+            Response::from_parts(short, &[1]),
+            Err(Error::EmmInShortForm { emm_len: 1 })
+        );
+        assert_eq!(
+            Response::from_parts(short, &[]),
+            Ok(Response::rejection(LicenseStatus::new(600), 0))
+        );
+    }
+
+    #[test]
+    fn header_to_bytes() {
+        let header = Header::full(LicenseStatus::new(1), 12345, 7);
+        assert_eq!(header.to_bytes(), FULL[..12]);
+        assert_eq!(header.encoded_len(), 12);
+        let short = Header::short(LicenseStatus::new(600), 0);
+        assert_eq!(short.to_bytes()[..8], SHORT);
+        assert_eq!(short.encoded_len(), 8);
+    }
+
+    #[cfg(feature = "bytes")]
+    #[test]
+    fn write_to_bufmut() {
+        let mut vec = alloc::vec::Vec::new();
+        Response::parse(&FULL).unwrap().write_to(&mut vec).unwrap();
+        assert_eq!(vec, FULL);
+
+        let mut fixed = [0u8; 10];
+        let mut slice: &mut [u8] = &mut fixed;
+        assert_eq!(
+            Response::parse(&FULL).unwrap().write_to(&mut slice),
+            Err(Error::BufferTooSmall {
+                needed: 16,
+                available: 10
+            })
+        );
+        assert_eq!(fixed, [0; 10]);
+    }
+
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn to_vec_round_trips() {
+        for body in [&FULL[..], &EMPTY_EMM[..], &SHORT[..]] {
+            assert_eq!(Response::parse(body).unwrap().to_vec(), body);
+        }
+    }
+
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn error_messages_say_what_where() {
+        use alloc::string::ToString;
+        let message = Response::parse(&FULL[..6]).unwrap_err().to_string();
+        assert_eq!(
+            message,
+            "truncated GetEMMs body: expected at least 8 bytes (8 for the short form, 12 or more \
+             for the full form), got 6; it ends at byte offset 6 in the asset id (2 more bytes \
+             needed); license status read at offset 0: 1"
+        );
+        let message = Response::parse(&FULL[..11]).unwrap_err().to_string();
+        assert!(message.contains("expected at least 12 bytes"), "{message}");
+        assert!(
+            message.contains("byte offset 11 in the key id (1 more byte needed)"),
+            "{message}"
+        );
+        let message = Response::parse_with(&FULL, &Options::new().with_max_emm_len(2))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            message,
+            "EMM too long: expected at most 2 bytes (max_emm_len), got 4; the limit is crossed \
+             at byte offset 14"
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! Invariant checks shared by the fuzz targets in `fuzz/` and by the test
+//! suite, which replays the committed corpus through them on every
+//! `cargo test` (no libFuzzer needed).
+//!
+//! Each function takes the fuzzer's raw bytes, runs one public entry point
+//! and **panics** when an invariant of `DESIGN.md` does not hold: a panic here
+//! is a bug found, not a crash of the library. Not part of the stable API.
+
+use alloc::vec;
+
+use crate::error::Error;
+use crate::parse;
+use crate::response::{Options, Response};
+use crate::status::LicenseStatus;
+use crate::wire::{HEADER_LEN, SHORT_LEN};
+
+/// `Response::parse` on arbitrary bytes: a body of 8 or 12+ bytes parses and
+/// re-encodes to itself with the EMM borrowed in place; any other length is
+/// exactly the truncation error its length predicts.
+pub fn parse(data: &[u8]) {
+    match Response::parse(data) {
+        Ok(response) => {
+            assert!(data.len() == SHORT_LEN || data.len() >= HEADER_LEN);
+            assert_eq!(response.encoded_len(), data.len());
+            let mut out = vec![0u8; data.len()];
+            assert_eq!(response.encode_into(&mut out), Ok(data.len()));
+            assert_eq!(out, data, "re-encoding changed the body");
+            assert_eq!(response.to_vec(), data);
+            if let Some(emm) = data.get(HEADER_LEN..) {
+                assert_eq!(response.emm().as_ptr(), emm.as_ptr(), "EMM was copied");
+            }
+        }
+        Err(error) => {
+            let predicted = Error::for_length(data, true);
+            assert_eq!(
+                Some(error),
+                predicted,
+                "error not the one the length predicts"
+            );
+        }
+    }
+    // The options path agrees with the default path, and limits bite exactly.
+    let limit = data.len().saturating_sub(HEADER_LEN + 1);
+    let limited = Response::parse_with(data, &Options::new().with_max_emm_len(limit));
+    match Response::parse(data) {
+        Ok(response) if response.emm().len() > limit => assert_eq!(
+            limited,
+            Err(Error::EmmTooLong {
+                len: response.emm().len(),
+                limit
+            })
+        ),
+        other => assert_eq!(limited, other),
+    }
+}
+
+/// A structure-aware response (both forms, from `arbitrary`) → encode →
+/// parse → the same response, through every serializer.
+#[cfg(feature = "arbitrary")]
+pub fn roundtrip(data: &[u8]) {
+    let mut unstructured = arbitrary::Unstructured::new(data);
+    let Ok(response) = <Response<'_> as arbitrary::Arbitrary>::arbitrary(&mut unstructured) else {
+        return;
+    };
+    let encoded = response.to_vec();
+    assert_eq!(encoded.len(), response.encoded_len());
+    assert_eq!(Response::parse(&encoded), Ok(response));
+    let mut out = vec![0u8; encoded.len()];
+    assert_eq!(response.encode_into(&mut out), Ok(encoded.len()));
+    assert_eq!(out, encoded);
+    #[cfg(feature = "bytes")]
+    {
+        let mut buf = bytes::BytesMut::new();
+        assert_eq!(response.write_to(&mut buf), Ok(()));
+        assert_eq!(&buf[..], &encoded[..]);
+        let owned = crate::OwnedResponse::parse(buf.freeze());
+        assert_eq!(owned.map(|o| o.as_response() == response), Ok(true));
+    }
+    let (rest, nom) = parse::body(&encoded).expect("nom rejected an encoded response");
+    assert!(rest.is_empty());
+    assert_eq!(nom, response);
+}
+
+/// The nom path, the zerocopy path and a trivial `from_be_bytes` reference
+/// agree on every input.
+pub fn differential(data: &[u8]) {
+    let zerocopy = Response::parse(data);
+    let nom = parse::body(data);
+    match (reference(data), zerocopy, nom) {
+        (Ok((status, asset_id, key_id, emm)), Ok(z), Ok((rest, n))) => {
+            assert!(rest.is_empty());
+            assert_eq!(z, n);
+            assert_eq!(z.license_status(), LicenseStatus::new(status));
+            assert_eq!(z.asset_id(), asset_id);
+            assert_eq!(z.key_id(), key_id);
+            assert_eq!(z.emm(), emm);
+            if key_id.is_some() {
+                assert_eq!(
+                    z.emm().as_ptr(),
+                    emm.as_ptr(),
+                    "zerocopy path copied the EMM"
+                );
+                assert_eq!(n.emm().as_ptr(), emm.as_ptr(), "nom path copied the EMM");
+            }
+        }
+        (Err(missing), Err(Error::Truncated { missing: m, .. }), Err(nom::Err::Incomplete(n))) => {
+            assert_eq!(missing, m);
+            assert_eq!(nom::Needed::new(missing), n);
+        }
+        (r, z, n) => panic!("paths disagree: reference {r:?}, zerocopy {z:?}, nom {n:?}"),
+    }
+    // The streaming header parser agrees with the zerocopy header view.
+    let view = <crate::wire::WireHeader as zerocopy::FromBytes>::ref_from_prefix(data);
+    match (parse::header(data), view) {
+        (Ok((rest, header)), Ok((wire, emm))) => {
+            assert_eq!(rest, emm);
+            assert_eq!(header.license_status.code(), wire.license_status.get());
+            assert_eq!(header.asset_id, wire.asset_id.get());
+            assert_eq!(header.key_id, Some(wire.key_id.get()));
+        }
+        (Err(nom::Err::Incomplete(needed)), Err(_)) => {
+            assert_eq!(needed, nom::Needed::new(HEADER_LEN - data.len()));
+        }
+        (h, v) => panic!("header paths disagree: nom {h:?}, zerocopy {:?}", v.is_ok()),
+    }
+}
+
+/// The trivial reference: slicing and `u32::from_be_bytes`, as a careful
+/// hand-written parser would do it. `Err` carries the missing byte count.
+#[allow(clippy::type_complexity)]
+fn reference(data: &[u8]) -> Result<(u32, u32, Option<u32>, &[u8]), usize> {
+    let word = |at: usize| {
+        let mut bytes = [0u8; 4];
+        bytes.copy_from_slice(&data[at..at + 4]);
+        u32::from_be_bytes(bytes)
+    };
+    match data.len() {
+        n if n < 8 => Err(8 - n),
+        8 => Ok((word(0), word(4), None, &data[8..])),
+        n if n < 12 => Err(12 - n),
+        _ => Ok((word(0), word(4), Some(word(8)), &data[12..])),
+    }
+}
