@@ -78,3 +78,8 @@ pub use owned::OwnedResponse;
 pub use response::{Form, Header, Options, Response};
 pub use status::LicenseStatus;
 pub use wire::{HEADER_LEN, SHORT_LEN};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
