@@ -212,17 +212,18 @@ pub struct Response<'a> {
 }
 
 impl<'a> Response<'a> {
-    /// A full-form response.
+    /// A full-form response. `license_status` is a [`LicenseStatus`] or a
+    /// plain `u32`.
     #[inline]
     #[must_use]
-    pub const fn new(
-        license_status: LicenseStatus,
+    pub fn new(
+        license_status: impl Into<LicenseStatus>,
         asset_id: u32,
         key_id: u32,
         emm: &'a [u8],
     ) -> Self {
         Self {
-            header: Header::full(license_status, asset_id, key_id),
+            header: Header::full(license_status.into(), asset_id, key_id),
             emm,
         }
     }
@@ -230,11 +231,12 @@ impl<'a> Response<'a> {
     /// A short-form response: the 8-byte body a proxy sends when it refuses
     /// a request (often a third-party status such as 600, asset id 0 when
     /// unknown).
+    /// `license_status` is a [`LicenseStatus`] or a plain `u32`.
     #[inline]
     #[must_use]
-    pub const fn rejection(license_status: LicenseStatus, asset_id: u32) -> Self {
+    pub fn rejection(license_status: impl Into<LicenseStatus>, asset_id: u32) -> Self {
         Self {
-            header: Header::short(license_status, asset_id),
+            header: Header::short(license_status.into(), asset_id),
             emm: &[],
         }
     }
