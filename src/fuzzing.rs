@@ -8,6 +8,19 @@
 
 use alloc::vec;
 
+/// A fuzz target: the name of its file in `fuzz/fuzz_targets/` (and of its
+/// corpus folder) and the function it calls.
+pub type Target = (&'static str, fn(&[u8]));
+
+/// Every fuzz target, so that the test suite can replay each corpus folder
+/// through the same function the fuzzer calls.
+pub const TARGETS: &[Target] = &[
+    ("parse", parse),
+    #[cfg(feature = "arbitrary")]
+    ("roundtrip", roundtrip),
+    ("differential", differential),
+];
+
 use crate::error::Error;
 use crate::parse;
 use crate::response::{Options, Response};
