@@ -5,5 +5,7 @@
 //! known or not, like `http::StatusCode`.
 
 pub mod license;
+pub mod package;
 
 pub use license::LicenseStatus;
+pub use package::{GuiStatus, IdStatus, PackageGuiStatus, PackageStatus, Stage};
