@@ -72,5 +72,5 @@ pub use error::Error;
 pub use owned::OwnedResponse;
 pub use response::{Form, Header, Options, Response};
 pub use status::LicenseStatus;
-pub use status::{PackageGuiStatus, PackageStatus};
+pub use status::{FtpError, PackageGuiStatus, PackageStatus, ReplyLine};
 pub use wire::{HEADER_LEN, SHORT_LEN};
