@@ -62,6 +62,16 @@ pub enum Error {
         /// The two codes the spec gives the name.
         codes: [u32; 2],
     },
+    /// An FTP reply line is not `NNN text`, `NNN-text` or a bare `NNN`
+    /// (RFC 959 section 4.2), optionally ended by `\r\n` or `\n`.
+    BadReplyLine {
+        /// Byte offset in the line where the problem is.
+        offset: usize,
+        /// What was expected there.
+        expected: &'static str,
+        /// The byte found there, or `None` when the line ended.
+        found: Option<u8>,
+    },
     /// An output buffer cannot hold the encoded body.
     BufferTooSmall {
         /// Bytes the encoding needs.
@@ -72,7 +82,8 @@ pub enum Error {
 }
 
 impl Error {
-    /// The byte offset in the body at which the error was found.
+    /// The byte offset in the body at which the error was found (for
+    /// [`Error::BadReplyLine`], in the FTP reply line).
     #[must_use]
     pub const fn offset(&self) -> usize {
         match *self {
@@ -80,6 +91,7 @@ impl Error {
             Error::EmmTooLong { limit, .. } => field::EMM.start + limit,
             Error::EmmInShortForm { .. } => crate::SHORT_LEN,
             Error::BufferTooSmall { available, .. } => available,
+            Error::BadReplyLine { offset, .. } => offset,
             Error::NotThirdParty { .. }
             | Error::UnknownName { .. }
             | Error::AmbiguousName { .. } => 0,
@@ -171,6 +183,21 @@ impl fmt::Display for Error {
                  choose by code",
                 codes[0], codes[1]
             ),
+            Error::BadReplyLine {
+                offset,
+                expected,
+                found,
+            } => {
+                write!(
+                    f,
+                    "bad FTP reply line: expected {expected} at byte offset {offset}, got "
+                )?;
+                match found {
+                    None => f.write_str("the end of the line"),
+                    Some(b) if b.is_ascii_graphic() => write!(f, "'{}'", char::from(b)),
+                    Some(b) => write!(f, "byte 0x{b:02x}"),
+                }
+            }
             Error::BufferTooSmall { needed, available } => write!(
                 f,
                 "output buffer too small: the encoded body needs {needed} bytes, \

@@ -77,6 +77,7 @@ pub use error::Error;
 pub use owned::OwnedResponse;
 pub use response::{Form, Header, Options, Response};
 pub use status::LicenseStatus;
+pub use status::{FtpError, PackageGuiStatus, PackageStatus, ReplyLine};
 pub use wire::{HEADER_LEN, SHORT_LEN};
 
 /// The README's examples, compiled and run as doctests.

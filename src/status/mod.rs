@@ -4,6 +4,10 @@
 //! Every code type is lossless: any value converts in and back out unchanged,
 //! known or not, like `http::StatusCode`.
 
+pub mod ftp;
 pub mod license;
+pub mod package;
 
+pub use ftp::{FtpError, ReplyCode, ReplyLine};
 pub use license::LicenseStatus;
+pub use package::{GuiStatus, IdStatus, PackageGuiStatus, PackageStatus, Stage};

@@ -1,0 +1,661 @@
+//! VOD Dealer FTP errors (section 6 of "Status and Error Codes" 1.3).
+//!
+//! The VOD Dealer pulls packages from and pushes them to FTP servers, and
+//! reports FTP failures with the rows of this table: one [`FtpError`] per
+//! row, with its [`ReplyCode`] (an RFC 959 reply code, `NA` / `n/a` when the
+//! failure has none, or the `5XX` catch-all), its description and the error
+//! texts the spec lists for it. The table is written once, in the
+//! `ftp_errors!` invocation below; `Display`, `FromStr`, [`FtpError::ALL`] and
+//! [`render_markdown`] derive from it.
+//!
+//! On top of the table:
+//! - [`ReplyLine::parse`] reads a reply line as an FTP client sees it
+//!   (`550 movie.ts: Disk quota exceeded\r\n`) into its code and text,
+//!   borrowing the text;
+//! - [`FtpError::from_reply`] classifies what a client saw (a reply code, or
+//!   none when the failure came from the socket) into a row; the rules are on
+//!   that function;
+//! - [`FtpError::is_transient`] / [`FtpError::is_permanent`] carry RFC 959's
+//!   4xx (retry) / 5xx (do not retry as is) semantics.
+//!
+//! # Guarantees
+//! - Descriptions and error texts are exactly the spec's; `<file name>` in an
+//!   error text is the spec's placeholder for the file's name (see
+//!   [`FILE_NAME_PLACEHOLDER`]).
+//! - No function here panics or allocates, on any input.
+//!
+//! ```
+//! use getemms::status::ftp::{FtpError, ReplyLine};
+//!
+//! let line = ReplyLine::parse("550 movie.ts: Disk quota exceeded\r\n")?;
+//! assert_eq!((line.code(), line.text()), (550, "movie.ts: Disk quota exceeded"));
+//! let error = line.ftp_error().expect("550 is in the table");
+//! assert_eq!(error, FtpError::FileUnavailable);
+//! assert_eq!(error.known_text(line.text()), Some("<file name>: Disk quota exceeded"));
+//! assert!(error.is_permanent());
+//!
+//! // No reply code: the control connection could not be opened.
+//! let error = FtpError::from_reply(None, "java.net.ConnectException: Connection refused");
+//! assert_eq!(error, Some(FtpError::ServerNotRunning));
+//! # Ok::<(), getemms::Error>(())
+//! ```
+
+use core::fmt;
+use core::str::FromStr;
+
+use super::package::write_text_cell;
+use crate::Error;
+
+/// The placeholder the spec writes where an error text holds a file's name,
+/// as in `<file name>: Disk quota exceeded`. [`FtpError::known_text`] lets it
+/// stand for any non-empty file name.
+pub const FILE_NAME_PLACEHOLDER: &str = "<file name>";
+
+/// The "FTP Error Code" column: what the spec gives as a row's reply code.
+///
+/// `Display` and `FromStr` use the spec's exact spelling: `425`, `NA`, `n/a`,
+/// `5XX`.
+///
+/// ```
+/// use getemms::status::ftp::ReplyCode;
+///
+/// assert_eq!("n/a".parse::<ReplyCode>()?, ReplyCode::NSlashA);
+/// assert_eq!(ReplyCode::Code(425).to_string(), "425");
+/// assert!(ReplyCode::AnyPermanent.matches(599));
+/// # Ok::<(), getemms::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum ReplyCode {
+    /// An RFC 959 three-digit reply code.
+    Code(u16),
+    /// No reply code, spelled `NA` by the spec: the failure happened before
+    /// the FTP server could reply (row "FTP Server not running").
+    Na,
+    /// No reply code, spelled `n/a` by the spec (row "Timeout for receiving
+    /// data from server"). Same meaning as [`ReplyCode::Na`]; kept apart so
+    /// the column reads back exactly.
+    NSlashA,
+    /// Any 5xx reply, spelled `5XX` by the spec (row "Misc. FTP error").
+    AnyPermanent,
+}
+
+impl ReplyCode {
+    /// The three-digit code, for [`ReplyCode::Code`].
+    #[must_use]
+    pub const fn code(self) -> Option<u16> {
+        match self {
+            Self::Code(code) => Some(code),
+            Self::Na | Self::NSlashA | Self::AnyPermanent => None,
+        }
+    }
+
+    /// Whether the spec gives no reply code (`NA` or `n/a`): the failure was
+    /// seen by the client's socket, not replied by the server.
+    #[must_use]
+    pub const fn is_code_less(self) -> bool {
+        matches!(self, Self::Na | Self::NSlashA)
+    }
+
+    /// Whether a reply with this `code` belongs to this column value:
+    /// equal for [`ReplyCode::Code`], any of 500–599 for `5XX`, never for
+    /// `NA` / `n/a`.
+    #[must_use]
+    pub const fn matches(self, code: u16) -> bool {
+        match self {
+            Self::Code(own) => own == code,
+            Self::AnyPermanent => code >= 500 && code <= 599,
+            Self::Na | Self::NSlashA => false,
+        }
+    }
+
+    /// RFC 959 transient negative completion (4xx): the same command may
+    /// succeed if tried again. False for `NA` / `n/a`, which are not reply
+    /// codes (see [`FtpError::is_transient`] for those rows).
+    #[must_use]
+    pub const fn is_transient(self) -> bool {
+        matches!(self, Self::Code(400..=499))
+    }
+
+    /// RFC 959 permanent negative completion (5xx, and `5XX`): the same
+    /// command will fail again unless something is changed.
+    #[must_use]
+    pub const fn is_permanent(self) -> bool {
+        matches!(self, Self::Code(500..=599) | Self::AnyPermanent)
+    }
+}
+
+impl fmt::Display for ReplyCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::Code(code) => write!(f, "{code}"),
+            Self::Na => f.write_str("NA"),
+            Self::NSlashA => f.write_str("n/a"),
+            Self::AnyPermanent => f.write_str("5XX"),
+        }
+    }
+}
+
+impl FromStr for ReplyCode {
+    type Err = Error;
+
+    /// Reads `NA`, `n/a`, `5XX` or a three-digit code `100`–`999`, exactly
+    /// (no sign, no leading zero, no whitespace), so that `Display` gives the
+    /// same string back.
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] for anything else.
+    fn from_str(text: &str) -> Result<Self, Error> {
+        match text {
+            "NA" => Ok(Self::Na),
+            "n/a" => Ok(Self::NSlashA),
+            "5XX" => Ok(Self::AnyPermanent),
+            _ => match *text.as_bytes() {
+                [a @ b'1'..=b'9', b @ b'0'..=b'9', c @ b'0'..=b'9'] => Ok(Self::Code(
+                    u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0'),
+                )),
+                _ => Err(Error::UnknownName {
+                    table: "VOD Dealer FTP error code (NA, n/a, 5XX or three digits)",
+                }),
+            },
+        }
+    }
+}
+
+/// Defines [`FtpError`] from the spec's rows: the enum, `ALL`, the three
+/// columns, `Display`, `FromStr`.
+macro_rules! ftp_errors {
+    ($( $(#[$meta:meta])* $variant:ident = $code:expr, $description:literal, [$($text:literal),* $(,)?]; )*) => {
+        /// A row of the spec's "VOD Dealer FTP errors" table.
+        ///
+        /// `Display` and `FromStr` use the row's description ("FTP Error
+        /// Description"), exactly as the spec spells it.
+        ///
+        /// ```
+        /// use getemms::status::ftp::{FtpError, ReplyCode};
+        ///
+        /// let error: FtpError = "Need account for storing files".parse()?;
+        /// assert_eq!(error, FtpError::NeedAccount);
+        /// assert_eq!(error.reply_code(), ReplyCode::Code(532));
+        /// assert_eq!(
+        ///     FtpError::LocalError.error_texts(),
+        ///     ["Failure writing to local file.", "Transfer aborted. Input/output error"]
+        /// );
+        /// # Ok::<(), getemms::Error>(())
+        /// ```
+        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+        pub enum FtpError {
+            $(
+                #[doc = concat!("\"", $description, "\"")]
+                ///
+                $(#[$meta])*
+                $variant,
+            )*
+        }
+
+        impl FtpError {
+            /// Every row, in the spec's order.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),*];
+
+            /// The "FTP Error Description" cell, exactly as the spec writes it.
+            #[must_use]
+            pub const fn description(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $description,)*
+                }
+            }
+
+            /// The "FTP Error Code" cell.
+            #[must_use]
+            pub const fn reply_code(self) -> ReplyCode {
+                match self {
+                    $(Self::$variant => $code,)*
+                }
+            }
+
+            /// The "Error Text" cell: the texts the spec lists for this row,
+            /// exactly, in its order; empty when it lists none.
+            /// [`FILE_NAME_PLACEHOLDER`] stands for a file's name.
+            #[must_use]
+            pub const fn error_texts(self) -> &'static [&'static str] {
+                match self {
+                    $(Self::$variant => &[$($text),*],)*
+                }
+            }
+
+            /// The row whose description is exactly `description`.
+            #[must_use]
+            pub fn from_description(description: &str) -> Option<Self> {
+                match description {
+                    $($description => Some(Self::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+ftp_errors! {
+    /// `NA`: the control connection was refused.
+    ServerNotRunning = ReplyCode::Na, "FTP Server not running", ["Connection refused"];
+    /// 425.
+    CantOpenDataConnection = ReplyCode::Code(425), "Can't open data connection", [
+        "Connection timed out",
+        "No route to host",
+        "Connection refused",
+        "Failed to establish connection.",
+        "Read timed out",
+    ];
+    /// 550.
+    FileUnavailable = ReplyCode::Code(550),
+        "Requested action not taken. File unavailable (e.g. file not found, no access)",
+        ["<file name>: Disk quota exceeded"];
+    /// 426.
+    ConnectionClosed = ReplyCode::Code(426), "Connection closed; transfer aborted", [];
+    /// `n/a`: no reply came in time.
+    ReceiveTimeout = ReplyCode::NSlashA, "Timeout for receiving data from server", [];
+    /// 530.
+    NotLoggedIn = ReplyCode::Code(530), "Not logged in, wrong username or password", [];
+    /// 450.
+    FileBusy = ReplyCode::Code(450),
+        "Requested file action not taken. File unavailable (e.g. file busy)", [];
+    /// 451.
+    LocalError = ReplyCode::Code(451), "Requested action aborted. local error in processing.", [
+        "Failure writing to local file.",
+        "Transfer aborted. Input/output error",
+    ];
+    /// 532.
+    NeedAccount = ReplyCode::Code(532), "Need account for storing files", [];
+    /// 553.
+    FileNameNotAllowed = ReplyCode::Code(553),
+        "Requested action not taken. File name not allowed",
+        ["Could not create file."];
+    /// 552.
+    StorageExceeded = ReplyCode::Code(552),
+        "Requested file action aborted. Exceeded storage allocation (for current directory or dataset)",
+        ["Transfer aborted. Disk quota exceeded"];
+    /// 500.
+    SyntaxError = ReplyCode::Code(500),
+        "Syntax error, command unrecognized. This may include errors such as command line too long",
+        ["OOPS: child died"];
+    /// `5XX`: any 5xx reply not in another row.
+    Misc = ReplyCode::AnyPermanent, "Misc. FTP error", [];
+}
+
+// `from_reply` relies on every three-digit code being in at most one row.
+const _: () = {
+    let mut i = 0;
+    while i < FtpError::ALL.len() {
+        let mut j = i + 1;
+        while j < FtpError::ALL.len() {
+            if let (Some(a), Some(b)) = (
+                FtpError::ALL[i].reply_code().code(),
+                FtpError::ALL[j].reply_code().code(),
+            ) {
+                assert!(a != b, "two FTP error rows share a reply code");
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+};
+
+/// Texts that, with no reply code, mean the client timed out waiting for the
+/// server: our rule for the `n/a` row, for which the spec lists no text.
+/// `Read timed out` is Java's socket read timeout, which the spec lists under
+/// 425 for the data connection.
+const RECEIVE_TIMEOUT_TEXTS: &[&str] = &["Read timed out"];
+
+impl FtpError {
+    /// Classifies what an FTP client saw: the reply code, or `None` when the
+    /// failure came from its socket with no reply, and the error text.
+    ///
+    /// Rules, in order:
+    /// 1. A code in the table (425, 426, 450, 451, 500, 530, 532, 550, 552,
+    ///    553) gives its row, whatever the text: the code is what the server
+    ///    decided, the text is only its wording.
+    /// 2. Any other 5xx code gives [`FtpError::Misc`] (`5XX`).
+    /// 3. Any other code gives `None`: 1xx–3xx are not errors, and the table
+    ///    has no row for the other 4xx codes (e.g. `421 Service not
+    ///    available`); use [`ReplyLine::is_transient`] for those.
+    /// 4. With no code, a text that contains (ASCII case-insensitively) an
+    ///    error text of a code-less row gives that row: `Connection refused`
+    ///    is [`FtpError::ServerNotRunning`]. With a code, `Connection refused`
+    ///    is about the data connection and rule 1 gives 425.
+    /// 5. With no code, a text that contains `Read timed out` (ASCII
+    ///    case-insensitively) gives [`FtpError::ReceiveTimeout`] (`n/a`):
+    ///    our rule, the spec lists no text for that row.
+    /// 6. Any other code-less text gives `None`.
+    ///
+    /// Containment rather than equality, because Java clients wrap these
+    /// texts (`java.net.ConnectException: Connection refused: connect`).
+    ///
+    /// ```
+    /// use getemms::status::ftp::FtpError;
+    ///
+    /// assert_eq!(FtpError::from_reply(Some(425), "Connection refused"),
+    ///            Some(FtpError::CantOpenDataConnection));
+    /// assert_eq!(FtpError::from_reply(Some(599), "whatever"), Some(FtpError::Misc));
+    /// assert_eq!(FtpError::from_reply(Some(421), "Service not available"), None);
+    /// assert_eq!(FtpError::from_reply(None, "Read timed out"),
+    ///            Some(FtpError::ReceiveTimeout));
+    /// ```
+    #[must_use]
+    pub fn from_reply(code: Option<u16>, text: &str) -> Option<FtpError> {
+        match code {
+            Some(code) => Self::ALL
+                .iter()
+                .copied()
+                .find(|row| row.reply_code() == ReplyCode::Code(code))
+                .or_else(|| ReplyCode::AnyPermanent.matches(code).then_some(Self::Misc)),
+            None => Self::ALL
+                .iter()
+                .copied()
+                .filter(|row| row.reply_code().is_code_less())
+                .find(|row| {
+                    row.error_texts()
+                        .iter()
+                        .any(|known| contains_ignore_ascii_case(text, known))
+                })
+                .or_else(|| {
+                    RECEIVE_TIMEOUT_TEXTS
+                        .iter()
+                        .any(|known| contains_ignore_ascii_case(text, known))
+                        .then_some(Self::ReceiveTimeout)
+                }),
+        }
+    }
+
+    /// The spec's error text of this row that `text` is, if any: exact
+    /// equality, except that [`FILE_NAME_PLACEHOLDER`] at the start of a
+    /// known text matches any non-empty file name.
+    ///
+    /// ```
+    /// use getemms::status::ftp::FtpError;
+    ///
+    /// assert_eq!(FtpError::FileUnavailable.known_text("a b.ts: Disk quota exceeded"),
+    ///            Some("<file name>: Disk quota exceeded"));
+    /// assert_eq!(FtpError::FileUnavailable.known_text(": Disk quota exceeded"), None);
+    /// ```
+    #[must_use]
+    pub fn known_text(self, text: &str) -> Option<&'static str> {
+        self.error_texts().iter().copied().find(|known| {
+            match known.strip_prefix(FILE_NAME_PLACEHOLDER) {
+                Some(rest) => text.len() > rest.len() && text.ends_with(rest),
+                None => text == *known,
+            }
+        })
+    }
+
+    /// RFC 959 transient: retrying may succeed. True for the 4xx rows (425,
+    /// 426, 450, 451) and, by our decision, for the code-less rows
+    /// ("FTP Server not running", "Timeout for receiving data from server"):
+    /// a refused connection or a timeout passes when the server or the
+    /// network recovers. Exactly one of `is_transient` and `is_permanent`
+    /// holds for every row.
+    #[must_use]
+    pub const fn is_transient(self) -> bool {
+        let code = self.reply_code();
+        code.is_transient() || code.is_code_less()
+    }
+
+    /// RFC 959 permanent: the same command will fail again until something
+    /// changes (credentials, quota, file name). True for the 5xx rows and
+    /// `5XX`.
+    #[must_use]
+    pub const fn is_permanent(self) -> bool {
+        self.reply_code().is_permanent()
+    }
+}
+
+impl fmt::Display for FtpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.description())
+    }
+}
+
+impl FromStr for FtpError {
+    type Err = Error;
+
+    /// Reads a row by its description, spelled exactly as in the spec.
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] for any other string.
+    fn from_str(description: &str) -> Result<Self, Error> {
+        Self::from_description(description).ok_or(Error::UnknownName {
+            table: "VOD Dealer FTP error",
+        })
+    }
+}
+
+/// Whether `haystack` contains `needle`, ignoring ASCII case.
+fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    needle.is_empty()
+        || haystack
+            .as_bytes()
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle))
+}
+
+/// What follows the three digits of a reply line.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Separator {
+    /// `NNN text`: a single-line reply or the last line of a multi-line one.
+    Space,
+    /// `NNN-text`: the first line of a multi-line reply.
+    Hyphen,
+    /// A bare `NNN`, with no text.
+    Nothing,
+}
+
+/// One FTP reply line with a code, as an FTP client receives it: `NNN text`,
+/// `NNN-text` (the first line of a multi-line reply, RFC 959 section 4.2) or
+/// a bare `NNN`. The text is borrowed from the line.
+///
+/// `Display` writes the line back exactly, without its line ending.
+///
+/// ```
+/// use getemms::status::ftp::{FtpError, ReplyLine};
+///
+/// let line = ReplyLine::parse("425 Connection timed out\r\n")?;
+/// assert_eq!(line.code(), 425);
+/// assert_eq!(line.text(), "Connection timed out");
+/// assert!(line.is_transient());
+/// assert_eq!(line.ftp_error(), Some(FtpError::CantOpenDataConnection));
+/// assert_eq!(line.to_string(), "425 Connection timed out");
+/// # Ok::<(), getemms::Error>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct ReplyLine<'a> {
+    code: u16,
+    separator: Separator,
+    text: &'a str,
+}
+
+impl<'a> ReplyLine<'a> {
+    /// Reads one reply line: three digits, the first `1`–`5` (RFC 959), then
+    /// a space and the text, a `-` and the text, or nothing; one trailing
+    /// `\r\n` or `\n` is dropped. The text is kept verbatim (not trimmed).
+    ///
+    /// # Errors
+    /// [`Error::BadReplyLine`], with the byte offset in `line`, when the
+    /// line does not start with a reply code, the code is followed by
+    /// anything but a space or `-`, or the text holds a line break (one line
+    /// at a time).
+    pub fn parse(line: &'a str) -> Result<Self, Error> {
+        let body = line
+            .strip_suffix("\r\n")
+            .or_else(|| line.strip_suffix('\n'))
+            .unwrap_or(line);
+        let bytes = body.as_bytes();
+        let bad = |offset: usize, expected: &'static str| Error::BadReplyLine {
+            offset,
+            expected,
+            found: bytes.get(offset).copied(),
+        };
+        let digit = |offset: usize, range: core::ops::RangeInclusive<u8>| match bytes.get(offset) {
+            Some(&b) if range.contains(&b) => Ok(u16::from(b - b'0')),
+            _ => Err(bad(
+                offset,
+                if offset == 0 {
+                    "a reply code starting with 1-5"
+                } else {
+                    "a reply code digit"
+                },
+            )),
+        };
+        let code =
+            digit(0, b'1'..=b'5')? * 100 + digit(1, b'0'..=b'9')? * 10 + digit(2, b'0'..=b'9')?;
+        let separator = match bytes.get(3) {
+            None => Separator::Nothing,
+            Some(b' ') => Separator::Space,
+            Some(b'-') => Separator::Hyphen,
+            Some(_) => return Err(bad(3, "' ' or '-' after the reply code")),
+        };
+        let text = body.get(4..).unwrap_or("");
+        if let Some(at) = text.find(['\r', '\n']) {
+            return Err(bad(4 + at, "the reply text to run to the end of the line"));
+        }
+        Ok(Self {
+            code,
+            separator,
+            text,
+        })
+    }
+
+    /// The three-digit reply code.
+    #[must_use]
+    pub const fn code(&self) -> u16 {
+        self.code
+    }
+
+    /// The text after the code and its separator, verbatim; empty for a
+    /// bare `NNN`.
+    #[must_use]
+    pub const fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// Whether this is the first line of a multi-line reply (`NNN-text`).
+    #[must_use]
+    pub const fn is_multiline_start(&self) -> bool {
+        matches!(self.separator, Separator::Hyphen)
+    }
+
+    /// RFC 959 transient negative completion: a 4xx code.
+    #[must_use]
+    pub const fn is_transient(&self) -> bool {
+        ReplyCode::Code(self.code).is_transient()
+    }
+
+    /// RFC 959 permanent negative completion: a 5xx code.
+    #[must_use]
+    pub const fn is_permanent(&self) -> bool {
+        ReplyCode::Code(self.code).is_permanent()
+    }
+
+    /// The table's row for this reply, by [`FtpError::from_reply`].
+    #[must_use]
+    pub fn ftp_error(&self) -> Option<FtpError> {
+        FtpError::from_reply(Some(self.code), self.text)
+    }
+}
+
+impl fmt::Display for ReplyLine<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let separator = match self.separator {
+            Separator::Space => " ",
+            Separator::Hyphen => "-",
+            Separator::Nothing => "",
+        };
+        write!(f, "{:03}{separator}{}", self.code, self.text)
+    }
+}
+
+#[cfg(feature = "serde")]
+mod serde_impls {
+    //! `FtpError` and `ReplyCode` serialize as the spec's string (the
+    //! description, the code column) and deserialize from it.
+
+    use core::fmt;
+    use core::marker::PhantomData;
+    use core::str::FromStr;
+
+    use super::{FtpError, ReplyCode};
+
+    impl serde::Serialize for FtpError {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.description())
+        }
+    }
+
+    impl serde::Serialize for ReplyCode {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.collect_str(self)
+        }
+    }
+
+    /// Deserializes any `FromStr` type from a string.
+    struct FromStrVisitor<T>(&'static str, PhantomData<T>);
+
+    impl<T: FromStr> serde::de::Visitor<'_> for FromStrVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+            text.parse()
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Str(text), &self))
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for FtpError {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_str(FromStrVisitor(
+                "a VOD Dealer FTP error description",
+                PhantomData,
+            ))
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for ReplyCode {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_str(FromStrVisitor(
+                "an FTP error code: NA, n/a, 5XX or three digits",
+                PhantomData,
+            ))
+        }
+    }
+}
+
+/// Renders the spec's table as markdown: a `### VOD Dealer FTP errors`
+/// heading, then one table row per [`FtpError`], derived from the data.
+/// Error texts are code spans (so `<file name>` shows as written) separated
+/// by `<br>`; an empty cell means the spec lists none.
+///
+/// # Errors
+/// Whatever `out` returns.
+///
+/// ```
+/// let mut out = String::new();
+/// getemms::status::ftp::render_markdown(&mut out)?;
+/// assert!(out.contains("| Misc. FTP error | 5XX | |"));
+/// # Ok::<(), core::fmt::Error>(())
+/// ```
+pub fn render_markdown(out: &mut impl fmt::Write) -> fmt::Result {
+    out.write_str("### VOD Dealer FTP errors\n\n")?;
+    out.write_str("| FTP Error Description | FTP Error Code | Error Text |\n")?;
+    out.write_str("|---|---|---|\n")?;
+    for error in FtpError::ALL {
+        out.write_str("| ")?;
+        write_text_cell(out, error.description())?;
+        write!(out, " | {} |", error.reply_code())?;
+        for (i, text) in error.error_texts().iter().enumerate() {
+            out.write_str(if i == 0 { " `" } else { "<br>`" })?;
+            out.write_str(text)?;
+            out.write_str("`")?;
+        }
+        out.write_str(" |\n")?;
+    }
+    Ok(())
+}
