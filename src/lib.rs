@@ -76,7 +76,7 @@ pub use error::Error;
 #[cfg(feature = "bytes")]
 pub use owned::OwnedResponse;
 pub use response::{Form, Header, Options, Response};
-pub use status::LicenseStatus;
+pub use status::{ClientStatus, DcpStatus, LicenseCategory, LicenseStatus, StoredLicenseAction};
 pub use status::{FtpError, PackageGuiStatus, PackageStatus, ReplyLine};
 pub use wire::{HEADER_LEN, SHORT_LEN};
 

@@ -683,7 +683,7 @@ mod tests {
             message,
             "truncated GetEMMs body: expected at least 8 bytes (8 for the short form, 12 or more \
              for the full form), got 6; it ends at byte offset 6 in the asset id (2 more bytes \
-             needed); license status read at offset 0: 1"
+             needed); license status read at offset 0: 1 (OK, successful)"
         );
         let message = Response::parse(&FULL[..11]).unwrap_err().to_string();
         assert!(message.contains("expected at least 12 bytes"), "{message}");
