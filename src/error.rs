@@ -62,6 +62,33 @@ pub enum Error {
         /// The two codes the spec gives the name.
         codes: [u32; 2],
     },
+    /// An incremental decoder was fed, or finished, after it had already
+    /// been finished: the body ended at byte offset `offset`. Call
+    /// `reset()` (or make a new decoder) to decode the next body.
+    AlreadyFinished {
+        /// The length of the body that was finished.
+        offset: usize,
+    },
+    /// A byte of a base64 body is not where base64 allows it.
+    ///
+    /// `offset` counts bytes of the base64 *text* (line breaks included),
+    /// not of the decoded body.
+    InvalidBase64 {
+        /// Byte offset of the offending character in the text.
+        offset: usize,
+        /// The offending character.
+        byte: u8,
+        /// What was expected at that offset, in words.
+        expected: &'static str,
+    },
+    /// A base64 body ends inside a 4-character group (a lone final
+    /// character, or `=` padding that stops short).
+    TruncatedBase64 {
+        /// The length of the text, which is where it ends.
+        offset: usize,
+        /// How many more characters the group needs (at least).
+        missing: usize,
+    },
     /// An output buffer cannot hold the encoded body.
     BufferTooSmall {
         /// Bytes the encoding needs.
@@ -72,7 +99,9 @@ pub enum Error {
 }
 
 impl Error {
-    /// The byte offset in the body at which the error was found.
+    /// The byte offset in the body at which the error was found (in the
+    /// base64 text for [`Error::InvalidBase64`] and
+    /// [`Error::TruncatedBase64`]).
     #[must_use]
     pub const fn offset(&self) -> usize {
         match *self {
@@ -80,6 +109,9 @@ impl Error {
             Error::EmmTooLong { limit, .. } => field::EMM.start + limit,
             Error::EmmInShortForm { .. } => crate::SHORT_LEN,
             Error::BufferTooSmall { available, .. } => available,
+            Error::AlreadyFinished { offset }
+            | Error::InvalidBase64 { offset, .. }
+            | Error::TruncatedBase64 { offset, .. } => offset,
             Error::NotThirdParty { .. }
             | Error::UnknownName { .. }
             | Error::AmbiguousName { .. } => 0,
@@ -170,6 +202,30 @@ impl fmt::Display for Error {
                 "ambiguous name: {name} stands for both {} and {} in the {table} table; \
                  choose by code",
                 codes[0], codes[1]
+            ),
+            Error::AlreadyFinished { offset } => write!(
+                f,
+                "decoder misuse: expected no more calls after finish(), got another; \
+                 the body already ended at byte offset {offset} (reset() starts a new body)"
+            ),
+            Error::InvalidBase64 {
+                offset,
+                byte,
+                expected,
+            } => {
+                write!(f, "invalid base64 body: expected {expected}, got ")?;
+                if byte.is_ascii_graphic() {
+                    write!(f, "'{}'", char::from(byte))?;
+                } else {
+                    write!(f, "byte 0x{byte:02X}")?;
+                }
+                write!(f, " at byte offset {offset} of the text")
+            }
+            Error::TruncatedBase64 { offset, missing } => write!(
+                f,
+                "truncated base64 body: expected {missing} more character{} to complete \
+                 the last 4-character group, got the end of the text at byte offset {offset}",
+                if missing == 1 { "" } else { "s" },
             ),
             Error::BufferTooSmall { needed, available } => write!(
                 f,
