@@ -230,12 +230,17 @@ impl Base64Stream {
     }
 
     /// The largest number of bytes the next [`decode_chunk`](Self::decode_chunk)
-    /// of `text_len` bytes can write: `3/4` of the carried and new
-    /// characters, rounded down to whole groups.
+    /// of `text_len` bytes can write: `3/4` of the carried characters
+    /// (padding included) and the new ones, rounded down to whole groups.
     #[inline]
     #[must_use]
     pub const fn decoded_len_bound(&self, text_len: usize) -> usize {
-        self.group_len.saturating_add(text_len) / 4 * 3
+        let carried = if self.closed {
+            0
+        } else {
+            self.group_len + self.padding
+        };
+        carried.saturating_add(text_len) / 4 * 3
     }
 
     /// Text bytes taken so far.
@@ -670,12 +675,13 @@ mod with_alloc {
 
     /// Decodes a whole base64 body into `out`, which is cleared first (its
     /// capacity is kept, so one buffer serves many bodies). `out` grows to
-    /// at most `3/4` of the text.
+    /// at most `3/4` of the text, rounded up to a whole group.
     ///
     /// # Errors
     /// As [`decode_base64_into`], except that the buffer is never too small.
     pub fn decode_base64(text: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
-        let bound = Base64Stream::new().decoded_len_bound(text.len());
+        // Whole groups plus an unpadded final group of 2–3 characters.
+        let bound = text.len().div_ceil(4).saturating_mul(3);
         out.clear();
         out.resize(bound, 0);
         let result = decode_base64_into(text, out);
