@@ -10,11 +10,13 @@
 //! - [`Base64Stream`]: incremental base64 text → body bytes, sans-IO and
 //!   `no_std`, carrying at most 3 characters between chunks.
 //! - one-shot decoding into a caller's buffer ([`decode_base64_into`],
-//!   [`decode_base64`]) and zero-copy parsing from it ([`parse_base64_in`],
-//!   [`parse_base64`], [`parse_body`]).
+//!   `decode_base64`) and zero-copy parsing from it ([`parse_base64_in`],
+//!   `parse_base64`, `parse_body`).
 //! - encoding a [`Response`] as one padded line ([`encode_base64_into`],
-//!   [`encode_base64`]) or wrapped at 76 columns ([`encode_base64_wrapped_into`],
-//!   [`encode_base64_wrapped`]).
+//!   `encode_base64`) or wrapped at 76 columns
+//!   ([`encode_base64_wrapped_into`], `encode_base64_wrapped`).
+//!
+//! The forms over a `Vec` and the decoder need the `alloc` feature.
 //! - `TransportDecoder` (`alloc`): the incremental
 //!   [`Decoder`](crate::decoder::Decoder) over any transport.
 //!
@@ -50,7 +52,10 @@ use crate::error::Error;
 use crate::response::{Options, Response};
 
 /// How a body is carried.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+///
+/// There is deliberately no `Default`: which transport a proxy speaks is a
+/// decision, and [`Auto`](Self::Auto) has an edge (see there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Transport {
     /// The body's bytes as they are (`application/octet-stream`).
     Raw,
@@ -68,7 +73,6 @@ pub enum Transport {
     /// a line break would be taken for raw. Give the transport explicitly
     /// when either can happen; an explicit `Raw` or `Base64` never looks at
     /// the bytes to decide.
-    #[default]
     Auto,
 }
 
@@ -785,6 +789,13 @@ mod with_alloc {
     /// The scratch buffer grows to `3/4` of the largest chunk fed, plus 3
     /// bytes, and is kept across [`reset`](Self::reset): memory is bounded
     /// by the chunk size, not the body.
+    ///
+    /// The header, the EMM and the errors are those of the one-shot parse of
+    /// the decoded body (see [`Decoder`]), with one difference only a
+    /// stream can have: when a chunk crosses `max_emm_len` before a later
+    /// chunk brings an invalid character, the stream reports
+    /// [`Error::EmmTooLong`] while [`parse_base64`] reports the
+    /// [`Error::InvalidBase64`] it meets while decoding first.
     ///
     /// ```
     /// use getemms::transport::{Transport, TransportDecoder};

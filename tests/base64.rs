@@ -2,6 +2,9 @@
 //! (padded or not, line breaks anywhere) against the one-shot parse, error
 //! offsets, and arbitrary text that must never panic.
 
+// The collecting and base64 decoders need `alloc`.
+#![cfg(feature = "alloc")]
+
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use getemms::transport::{

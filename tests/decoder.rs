@@ -3,6 +3,9 @@
 //! limits trip at exactly `max_emm_len + 1`; misuse is an error, never a
 //! panic.
 
+// The collecting and base64 decoders need `alloc`.
+#![cfg(feature = "alloc")]
+
 use getemms::decoder::{Collector, Decoder, Progress};
 use getemms::{Error, Header, LicenseStatus, Options, Response, Transport};
 use proptest::prelude::*;

@@ -8,6 +8,9 @@
 //! body in memory. This file has its own test binary because a global
 //! allocator is binary-wide.
 
+// The collecting and base64 decoders need `alloc`.
+#![cfg(feature = "alloc")]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
