@@ -814,7 +814,8 @@ mod with_alloc {
     /// assert_eq!(emm, [0xCA, 0xFE]);
     /// # Ok::<(), getemms::Error>(())
     /// ```
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    // No `PartialEq`/`Hash`: the scratch buffer's stale bytes would take part.
+    #[derive(Debug, Clone)]
     pub struct TransportDecoder {
         decoder: Decoder,
         /// The transport asked for.
