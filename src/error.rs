@@ -72,6 +72,33 @@ pub enum Error {
         /// The byte found there, or `None` when the line ended.
         found: Option<u8>,
     },
+    /// An incremental decoder was fed, or finished, after it had already
+    /// been finished: the body ended at byte offset `offset`. Call
+    /// `reset()` (or make a new decoder) to decode the next body.
+    AlreadyFinished {
+        /// The length of the body that was finished.
+        offset: usize,
+    },
+    /// A byte of a base64 body is not where base64 allows it.
+    ///
+    /// `offset` counts bytes of the base64 *text* (line breaks included),
+    /// not of the decoded body.
+    InvalidBase64 {
+        /// Byte offset of the offending character in the text.
+        offset: usize,
+        /// The offending character.
+        byte: u8,
+        /// What was expected at that offset, in words.
+        expected: &'static str,
+    },
+    /// A base64 body ends inside a 4-character group (a lone final
+    /// character, or `=` padding that stops short).
+    TruncatedBase64 {
+        /// The length of the text, which is where it ends.
+        offset: usize,
+        /// How many more characters the group needs (at least).
+        missing: usize,
+    },
     /// An output buffer cannot hold the encoded body.
     BufferTooSmall {
         /// Bytes the encoding needs.
@@ -82,8 +109,11 @@ pub enum Error {
 }
 
 impl Error {
-    /// The byte offset in the body at which the error was found (for
-    /// [`Error::BadReplyLine`], in the FTP reply line).
+    /// The byte offset at which the error was found: in the body, except in
+    /// the base64 text for [`Error::InvalidBase64`] and
+    /// [`Error::TruncatedBase64`], and in the FTP reply line for
+    /// [`Error::BadReplyLine`]. Errors not tied to any input (status-table
+    /// look-ups) report 0.
     #[must_use]
     pub const fn offset(&self) -> usize {
         match *self {
@@ -92,6 +122,9 @@ impl Error {
             Error::EmmInShortForm { .. } => crate::SHORT_LEN,
             Error::BufferTooSmall { available, .. } => available,
             Error::BadReplyLine { offset, .. } => offset,
+            Error::AlreadyFinished { offset }
+            | Error::InvalidBase64 { offset, .. }
+            | Error::TruncatedBase64 { offset, .. } => offset,
             Error::NotThirdParty { .. }
             | Error::UnknownName { .. }
             | Error::AmbiguousName { .. } => 0,
@@ -198,6 +231,30 @@ impl fmt::Display for Error {
                     Some(b) => write!(f, "byte 0x{b:02x}"),
                 }
             }
+            Error::AlreadyFinished { offset } => write!(
+                f,
+                "decoder misuse: expected no more calls after finish(), got another; \
+                 the body already ended at byte offset {offset} (reset() starts a new body)"
+            ),
+            Error::InvalidBase64 {
+                offset,
+                byte,
+                expected,
+            } => {
+                write!(f, "invalid base64 body: expected {expected}, got ")?;
+                if byte.is_ascii_graphic() {
+                    write!(f, "'{}'", char::from(byte))?;
+                } else {
+                    write!(f, "byte 0x{byte:02X}")?;
+                }
+                write!(f, " at byte offset {offset} of the text")
+            }
+            Error::TruncatedBase64 { offset, missing } => write!(
+                f,
+                "truncated base64 body: expected {missing} more character{} to complete \
+                 the last 4-character group, got the end of the text at byte offset {offset}",
+                if missing == 1 { "" } else { "s" },
+            ),
             Error::BufferTooSmall { needed, available } => write!(
                 f,
                 "output buffer too small: the encoded body needs {needed} bytes, \

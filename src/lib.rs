@@ -61,6 +61,7 @@ extern crate std;
 
 pub use nom;
 
+pub mod decoder;
 pub mod error;
 #[cfg(feature = "alloc")]
 #[doc(hidden)]
@@ -70,14 +71,19 @@ pub mod owned;
 pub mod parse;
 pub mod response;
 pub mod status;
+pub mod transport;
 pub mod wire;
 
+pub use decoder::Decoder;
 pub use error::Error;
 #[cfg(feature = "bytes")]
 pub use owned::OwnedResponse;
 pub use response::{Form, Header, Options, Response};
 pub use status::{ClientStatus, DcpStatus, LicenseCategory, LicenseStatus, StoredLicenseAction};
 pub use status::{FtpError, PackageGuiStatus, PackageStatus, ReplyLine};
+pub use transport::Transport;
+#[cfg(feature = "alloc")]
+pub use transport::TransportDecoder;
 pub use wire::{HEADER_LEN, SHORT_LEN};
 
 /// The README's examples, compiled and run as doctests.
