@@ -20,6 +20,8 @@ pub const TARGETS: &[Target] = &[
     ("roundtrip", roundtrip),
     ("differential", differential),
     ("status_codes", status_codes),
+    ("decoder_split", decoder_split),
+    ("base64_body", base64_body),
 ];
 
 use crate::error::Error;
@@ -262,5 +264,237 @@ pub fn status_codes(data: &[u8]) {
         );
         assert_eq!(line.is_transient(), (400..500).contains(&line.code()));
         assert_eq!(line.is_permanent(), (500..600).contains(&line.code()));
+    }
+}
+
+/// Reads fuzz-chosen options and chunk sizes from the front of `data`:
+/// byte 0 picks the options, byte 1 the number of chunk sizes (up to 15),
+/// then one byte per chunk size (0 included); the rest is the body.
+fn options_and_splits(data: &[u8]) -> (Options, &[u8], &[u8]) {
+    let Some((&flags, rest)) = data.split_first() else {
+        return (Options::DEFAULT, &[1], &[]);
+    };
+    let Some((&count, rest)) = rest.split_first() else {
+        return (Options::DEFAULT, &[1], &[]);
+    };
+    let mut options = Options::new().with_short_form(flags & 1 == 0);
+    if flags & 2 != 0 {
+        options = options.with_max_emm_len(usize::from(flags >> 2));
+    }
+    let count = usize::from(count & 0x0F);
+    let (sizes, body) = rest.split_at(count.min(rest.len()));
+    let sizes: &[u8] = if sizes.iter().all(|&s| s == 0) {
+        &[1]
+    } else {
+        sizes
+    };
+    (options, sizes, body)
+}
+
+/// Cuts `body` into chunks whose sizes cycle through `sizes`.
+fn chunks<'a>(body: &'a [u8], sizes: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
+    let mut rest = body;
+    let mut size = sizes.iter().cycle();
+    let mut done = false;
+    core::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        if rest.is_empty() {
+            done = true;
+            return Some(rest); // one empty chunk at the end: feeding 0 bytes is legal
+        }
+        let take = usize::from(*size.next().unwrap_or(&1)).min(rest.len());
+        let (chunk, tail) = rest.split_at(take);
+        rest = tail;
+        Some(chunk)
+    })
+}
+
+/// The one-shot result and a decoder's result must match: the same header
+/// and EMM bytes, or the same error (for `EmmTooLong`, the decoder reports
+/// what it had seen when it refused the chunk, so only the limit must match).
+fn assert_same_outcome(
+    one_shot: Result<Response<'_>, Error>,
+    decoded: Result<(crate::Header, &[u8]), Error>,
+) {
+    match (one_shot, decoded) {
+        (Ok(response), Ok((header, emm))) => {
+            assert_eq!(header, response.header());
+            assert_eq!(emm, response.emm());
+        }
+        (Err(Error::EmmTooLong { limit, .. }), Err(Error::EmmTooLong { limit: l, len })) => {
+            assert_eq!(limit, l);
+            assert!(len > limit);
+        }
+        (Err(expected), Err(got)) => assert_eq!(expected, got),
+        (expected, got) => panic!("one-shot {expected:?}, decoder {got:?}"),
+    }
+}
+
+/// Raw bytes fed to the incremental decoder in fuzz-chosen chunks give the
+/// one-shot parse's header and EMM (borrowed from the chunks), or its error;
+/// the collecting form agrees too.
+pub fn decoder_split(data: &[u8]) {
+    use crate::decoder::{Collector, Decoder};
+
+    let (options, sizes, body) = options_and_splits(data);
+    let one_shot = Response::parse_with(body, &options);
+
+    let mut decoder = Decoder::new(options);
+    let mut header = None;
+    let mut emm = vec![];
+    let mut outcome = Ok(());
+    for chunk in chunks(body, sizes) {
+        match decoder.feed(chunk) {
+            Ok(progress) => {
+                if let Some(h) = progress.header {
+                    assert!(header.replace(h).is_none(), "header reported twice");
+                }
+                if !progress.emm.is_empty() {
+                    let inside = chunk.as_ptr_range();
+                    assert!(inside.contains(&progress.emm.as_ptr()), "EMM not borrowed");
+                    assert!(header.is_some(), "EMM before the header");
+                }
+                emm.extend_from_slice(progress.emm);
+            }
+            Err(error) => {
+                outcome = Err(error);
+                // Failed state: every later call says so.
+                assert_eq!(decoder.feed(b"x").err(), Some(error));
+                break;
+            }
+        }
+    }
+    let decoded = outcome.and_then(|()| {
+        let finished = decoder.finish()?;
+        if let Some(h) = finished.header {
+            assert!(header.replace(h).is_none(), "header reported twice");
+        }
+        assert_eq!(finished.emm_len, emm.len());
+        Ok(())
+    });
+    // Misuse after the end is an error, never a panic.
+    assert!(decoder.finish().is_err());
+    assert!(decoder.feed(&[]).is_err());
+    let decoded = decoded.map(|()| (header.expect("finished without a header"), &emm[..]));
+    assert_same_outcome(one_shot, decoded);
+
+    let mut buffer = vec![];
+    let mut collector = Collector::new(&mut buffer, options);
+    let pushed = chunks(body, sizes).try_for_each(|chunk| collector.push(chunk));
+    let collected = pushed.and_then(|()| collector.finish());
+    assert_same_outcome(one_shot, collected.map(|r| (r.header(), r.emm())));
+}
+
+/// Base64 bodies: arbitrary text never panics and what is accepted
+/// re-encodes and decodes to the same response; valid base64 of arbitrary
+/// bytes (one line or wrapped at 76) gives the raw parse's result; the
+/// streaming decoder over fuzz-chosen splits gives the one-shot result.
+pub fn base64_body(data: &[u8]) {
+    use ::base64::Engine;
+    use ::base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+
+    use crate::transport::{self, Transport};
+
+    let (options, sizes, payload) = options_and_splits(data);
+    let flags = data.first().copied().unwrap_or(0);
+
+    // 1. The payload as base64 text: no panic; accepted ⇒ lossless.
+    let mut scratch = vec![];
+    let as_text = transport::parse_base64(payload, &mut scratch, &options);
+    if let Ok(response) = as_text {
+        let mut encoded = vec![];
+        transport::encode_base64(&response, &mut encoded);
+        let mut again = vec![];
+        assert_eq!(
+            transport::parse_base64(&encoded, &mut again, &options),
+            Ok(response)
+        );
+    }
+    streaming_matches(payload, sizes, options, as_text);
+
+    // 2. The payload as a raw body, sent as base64 the way proxies do.
+    let raw = Response::parse_with(payload, &options);
+    let engine = if flags & 0x40 != 0 {
+        &STANDARD_NO_PAD
+    } else {
+        &STANDARD
+    };
+    let mut text = engine.encode(payload).into_bytes();
+    if flags & 0x80 != 0 {
+        text = text
+            .chunks(76)
+            .flat_map(|line| line.iter().chain(b"\n"))
+            .copied()
+            .collect();
+    }
+    let mut decoded = vec![];
+    let via_text = transport::parse_base64(&text, &mut decoded, &options);
+    assert_same_outcome(raw, via_text.map(|r| (r.header(), r.emm())));
+    if let Ok(response) = raw {
+        assert_eq!(via_text, Ok(response));
+    }
+    let mut auto_scratch = vec![];
+    if payload.first().is_some_and(|&b| b == 0) {
+        // A status below 2^24: `Auto` must take the text for base64.
+        let auto = transport::parse_body(&text, Transport::Auto, &mut auto_scratch, &options);
+        assert_eq!(auto, via_text);
+    }
+    streaming_matches(&text, sizes, options, via_text);
+}
+
+/// The streaming base64 decoder over `sizes`-cut chunks of `text` agrees with
+/// the one-shot `expected`.
+fn streaming_matches(
+    text: &[u8],
+    sizes: &[u8],
+    options: Options,
+    expected: Result<Response<'_>, Error>,
+) {
+    use crate::transport::{Transport, TransportDecoder};
+
+    let mut decoder = TransportDecoder::new(options, Transport::Base64);
+    let mut header = None;
+    let mut emm = vec![];
+    let mut outcome = Ok(());
+    for chunk in chunks(text, sizes) {
+        match decoder.feed(chunk) {
+            Ok(progress) => {
+                if let Some(h) = progress.header {
+                    assert!(header.replace(h).is_none(), "header reported twice");
+                }
+                emm.extend_from_slice(progress.emm);
+            }
+            Err(error) => {
+                outcome = Err(error);
+                break;
+            }
+        }
+    }
+    let streamed = outcome.and_then(|()| {
+        let finished = decoder.finish()?;
+        if let Some(h) = finished.header {
+            assert!(header.replace(h).is_none(), "header reported twice");
+        }
+        emm.extend_from_slice(finished.emm);
+        Ok(())
+    });
+    match (expected, streamed) {
+        (Ok(response), Ok(())) => {
+            assert_eq!(header, Some(response.header()));
+            assert_eq!(&emm[..], response.emm());
+        }
+        // Documented: a stream that crosses max_emm_len stops there, before
+        // it can see a bad character further on.
+        (
+            Err(Error::InvalidBase64 { .. } | Error::TruncatedBase64 { .. }),
+            Err(Error::EmmTooLong { .. }),
+        ) if options.max_emm_len.is_some() => {}
+        (Err(Error::EmmTooLong { limit, .. }), Err(Error::EmmTooLong { limit: l, .. })) => {
+            assert_eq!(limit, l);
+        }
+        (Err(one), Err(other)) => assert_eq!(one, other),
+        (one, other) => panic!("one-shot {one:?}, streaming {other:?}"),
     }
 }
