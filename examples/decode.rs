@@ -1,19 +1,24 @@
-//! Prints the fields of `GetEMMs.cgi` bodies stored in files.
+//! Prints the fields of `GetEMMs.cgi` bodies stored in files, raw or base64
+//! (told apart by `Transport::Auto`: a raw body of any spec status starts
+//! with a zero byte, its base64 with `A`).
 //!
 //! ```text
-//! cargo run --example decode -- testdata/*.bin
+//! cargo run --example decode -- testdata/*.bin testdata/*.b64
 //! ```
 //!
 //! Exits with status 1 if any body does not parse, after printing why.
 
 use std::process::ExitCode;
 
-use getemms::{Form, Response};
+use getemms::transport::parse_body;
+use getemms::{Form, Options, Response, Transport};
 
 fn main() -> ExitCode {
     let paths: Vec<String> = std::env::args().skip(1).collect();
     if paths.is_empty() {
-        eprintln!("usage: decode FILE...  (raw GetEMMs.cgi bodies, e.g. testdata/*.bin)");
+        eprintln!(
+            "usage: decode FILE...  (GetEMMs.cgi bodies, raw or base64, e.g. testdata/*.bin)"
+        );
         return ExitCode::from(2);
     }
     let mut failed = false;
@@ -26,8 +31,10 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        match Response::parse(&body) {
-            Ok(response) => print_response(path, body.len(), &response),
+        let transport = Transport::Auto.resolve(&body);
+        let mut scratch = Vec::new();
+        match parse_body(&body, transport, &mut scratch, &Options::DEFAULT) {
+            Ok(response) => print_response(path, body.len(), transport, &response),
             Err(error) => {
                 eprintln!("{path}: {error}");
                 failed = true;
@@ -41,12 +48,16 @@ fn main() -> ExitCode {
     }
 }
 
-fn print_response(path: &str, len: usize, response: &Response<'_>) {
+fn print_response(path: &str, len: usize, transport: Transport, response: &Response<'_>) {
     let form = match response.form() {
         Form::Full => "full form",
         Form::Short => "short form (proxy rejection)",
     };
-    println!("{path}: {len} bytes, {form}");
+    let transport = match transport {
+        Transport::Base64 => "base64",
+        _ => "raw",
+    };
+    println!("{path}: {len} bytes {transport}, {form}");
     println!("  license status  {}", response.license_status());
     println!("  asset id        {}", response.asset_id());
     match response.key_id() {

@@ -32,22 +32,34 @@
 //! # Ok::<(), getemms::Error>(())
 //! ```
 //!
+//! # Modules
+//! - [`response`]: [`Response`] (borrowed, `Copy`), [`Header`], [`Options`];
+//!   the one-shot parser and the serializer.
+//! - [`parse`]: nom streaming parsers with exact `Needed` counts.
+//! - [`wire`]: zerocopy header views and the field offsets.
+//! - [`decoder`]: the sans-IO incremental [`Decoder`] for chunked bodies.
+//! - [`transport`]: base64 bodies, one-shot and streaming, and [`Transport`].
+//! - [`status`]: every status and error code table of the spec.
+//! - [`error`]: the one [`Error`] type.
+//!
 //! # Guarantees
 //! - `#![forbid(unsafe_code)]`; zero-copy reads come from zerocopy's derives.
 //! - No panic, no unbounded allocation, on any input.
 //! - [`Response::parse`] borrows the EMM from the caller's body and allocates
-//!   nothing.
+//!   nothing; the raw [`Decoder`] never buffers EMM bytes.
 //! - Lossless: every body of 8 or 12+ bytes re-encodes to itself, and every
 //!   code value, known or not, converts back unchanged.
 //!
 //! # Features
 //! - `std` (default): implies `alloc`.
-//! - `alloc`: [`Response::to_vec`].
-//! - `bytes` (default): [`Response::write_to`] any `BufMut`, and
-//!   [`OwnedResponse`], an owned response whose EMM shares the body's
-//!   `Bytes` allocation.
+//! - `alloc`: `Response::to_vec`, base64 into a `Vec`, `TransportDecoder`,
+//!   the collecting decoder.
+//! - `bytes` (default): `Response::write_to` any `bytes::BufMut`, and
+//!   `OwnedResponse`, an owned response whose EMM shares the body's `Bytes`
+//!   allocation.
 //! - `arbitrary`: `arbitrary::Arbitrary` for [`Response`] (both forms), for
 //!   structure-aware fuzzing.
+//! - `serde`: `Serialize`/`Deserialize` for the status and error code types.
 
 #![no_std]
 #![forbid(unsafe_code)]
