@@ -304,17 +304,17 @@ impl Base64Stream {
                         .position(|&b| !is_base64_char(b))
                         .unwrap_or(rest.len());
                     let whole = run / 4 * 4;
-                    if let Some((groups, remaining)) = rest.split_at_checked(whole) {
-                        if !groups.is_empty() {
-                            let slot = out.get_mut(written..).unwrap_or(&mut []);
-                            let last = offset + whole - 1;
-                            written += STANDARD_NO_PAD
-                                .decode_slice(groups, slot)
-                                .map_err(|e| engine_error(e, offset, last, written, out.len()))?;
-                            self.last_char_offset = last;
-                            rest = remaining;
-                            continue;
-                        }
+                    if let Some((groups, remaining)) = rest.split_at_checked(whole)
+                        && !groups.is_empty()
+                    {
+                        let slot = out.get_mut(written..).unwrap_or(&mut []);
+                        let last = offset + whole - 1;
+                        written += STANDARD_NO_PAD
+                            .decode_slice(groups, slot)
+                            .map_err(|e| engine_error(e, offset, last, written, out.len()))?;
+                        self.last_char_offset = last;
+                        rest = remaining;
+                        continue;
                     }
                 }
                 if let Some(slot) = self.group.get_mut(self.group_len) {

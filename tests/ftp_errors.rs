@@ -125,7 +125,7 @@ fn descriptions_are_exact() {
         assert_eq!(
             text.parse::<FtpError>(),
             Err(Error::UnknownName {
-                table: "VOD Dealer FTP error"
+                table: getemms::status::Table::FtpError
             }),
             "{text:?}"
         );

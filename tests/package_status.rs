@@ -212,7 +212,7 @@ fn names_are_exact_not_case_folded_or_trimmed() {
         assert_eq!(
             text.parse::<IdStatus>(),
             Err(Error::UnknownName {
-                table: "VOD Dealer package status (query by id)"
+                table: getemms::status::Table::PackageIdStatus
             }),
             "{text:?}"
         );

@@ -572,7 +572,7 @@ fn client_1008_1006_2008_resolution() {
         assert_eq!(
             name.parse::<ClientStatus>(),
             Err(Error::AmbiguousName {
-                table: "client status",
+                table: getemms::status::Table::ClientStatus,
                 name,
                 codes: pair,
             })
@@ -707,23 +707,25 @@ fn unknown_names_are_errors() {
     assert_eq!(
         "Asset not found".parse::<LicenseStatus>(),
         Err(Error::UnknownName {
-            table: "license status"
+            table: getemms::status::Table::LicenseStatus
         })
     );
     assert_eq!(
         "WVMKStatus_Nope".parse::<ClientStatus>(),
         Err(Error::UnknownName {
-            table: "client status"
+            table: getemms::status::Table::ClientStatus
         })
     );
     assert_eq!(
         "".parse::<DcpStatus>(),
-        Err(Error::UnknownName { table: "DCP error" })
+        Err(Error::UnknownName {
+            table: getemms::status::Table::DcpError
+        })
     );
     assert_eq!(
         "4294967296".parse::<LicenseStatus>(),
         Err(Error::UnknownName {
-            table: "license status"
+            table: getemms::status::Table::LicenseStatus
         })
     );
     assert_eq!(LicenseStatus::codes_named("nope").count(), 0);

@@ -60,7 +60,7 @@
 //! assert_eq!(
 //!     "WVMKStatus_Internal_Error".parse::<ClientStatus>(),
 //!     Err(Error::AmbiguousName {
-//!         table: "client status",
+//!         table: getemms::status::Table::ClientStatus,
 //!         name: "WVMKStatus_Internal_Error",
 //!         codes: [1006, 2008],
 //!     })
@@ -246,7 +246,7 @@ status_table! {
     /// # Ok::<(), getemms::Error>(())
     /// ```
     pub struct ClientStatus;
-    table: "client status";
+    table: super::Table::ClientStatus;
     row: ClientRow;
     third_party: &THIRD_PARTY;
     rows: [

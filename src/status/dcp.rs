@@ -49,7 +49,7 @@ status_table! {
     /// assert_eq!(DcpStatus::RDP_DETECTED.description(), Some("RDP detected"));
     /// ```
     pub struct DcpStatus;
-    table: "DCP error";
+    table: super::Table::DcpError;
     row: DcpRow;
     third_party: &[];
     rows: [

@@ -154,7 +154,7 @@ impl FromStr for ReplyCode {
                     u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0'),
                 )),
                 _ => Err(Error::UnknownName {
-                    table: "VOD Dealer FTP error code (NA, n/a, 5XX or three digits)",
+                    table: super::Table::FtpErrorCode,
                 }),
             },
         }
@@ -422,7 +422,7 @@ impl FromStr for FtpError {
     /// [`Error::UnknownName`] for any other string.
     fn from_str(description: &str) -> Result<Self, Error> {
         Self::from_description(description).ok_or(Error::UnknownName {
-            table: "VOD Dealer FTP error",
+            table: super::Table::FtpError,
         })
     }
 }

@@ -161,7 +161,7 @@ status_table! {
     /// assert_eq!(LicenseStatus::UNKNOWN_CODE.code(), 46);
     /// ```
     pub struct LicenseStatus;
-    table: "license status";
+    table: super::Table::LicenseStatus;
     row: LicenseRow;
     third_party: &THIRD_PARTY;
     rows: [

@@ -46,6 +46,55 @@ pub mod license;
 pub mod package;
 
 pub use client::{ClientStatus, Source};
+
+/// A table of the spec, as name look-up errors ([`Error::UnknownName`],
+/// [`Error::AmbiguousName`]) name it.
+///
+/// One byte, so that [`Error`] stays small: every parse result carries it.
+///
+/// [`Error::UnknownName`]: crate::Error::UnknownName
+/// [`Error::AmbiguousName`]: crate::Error::AmbiguousName
+/// [`Error`]: crate::Error
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Table {
+    /// Widevine license status ([`LicenseStatus`]).
+    LicenseStatus,
+    /// Widevine client status ([`ClientStatus`]).
+    ClientStatus,
+    /// DCP error codes ([`DcpStatus`]).
+    DcpError,
+    /// VOD Dealer package status, as a query by id returns it ([`IdStatus`]).
+    PackageIdStatus,
+    /// VOD Dealer package status, as a query by name returns it ([`GuiStatus`]).
+    PackageGuiStatus,
+    /// VOD Dealer FTP errors, by description ([`FtpError`]).
+    FtpError,
+    /// The "FTP Error Code" column ([`ReplyCode`]).
+    FtpErrorCode,
+}
+
+impl Table {
+    /// The table's name in words, as error messages print it.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Table::LicenseStatus => "license status",
+            Table::ClientStatus => "client status",
+            Table::DcpError => "DCP error",
+            Table::PackageIdStatus => "VOD Dealer package status (query by id)",
+            Table::PackageGuiStatus => "VOD Dealer package status (query by name)",
+            Table::FtpError => "VOD Dealer FTP error",
+            Table::FtpErrorCode => "VOD Dealer FTP error code (NA, n/a, 5XX or three digits)",
+        }
+    }
+}
+
+impl fmt::Display for Table {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
 pub use dcp::DcpStatus;
 pub use ftp::{FtpError, ReplyCode, ReplyLine};
 pub use license::{LicenseCategory, LicenseStatus};

@@ -57,7 +57,7 @@ use crate::Error;
 macro_rules! vocabulary {
     (
         $(#[$enum_meta:meta])*
-        pub enum $name:ident in $table:literal {
+        pub enum $name:ident in $table:expr => {
             $( $variant:ident = $text:literal, )*
         }
     ) => {
@@ -123,7 +123,7 @@ macro_rules! vocabulary {
                 impl serde::de::Visitor<'_> for Visitor {
                     type Value = $name;
                     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                        f.write_str(concat!("a name from the ", $table, " table"))
+                        write!(f, "a name from the {} table", $table)
                     }
                     fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<$name, E> {
                         $name::from_name(name).ok_or_else(|| {
@@ -151,7 +151,7 @@ vocabulary! {
     /// assert_eq!(IdStatus::Processing.gui_status(), Some(GuiStatus::Pulling));
     /// # Ok::<(), getemms::Error>(())
     /// ```
-    pub enum IdStatus in "VOD Dealer package status (query by id)" {
+    pub enum IdStatus in super::Table::PackageIdStatus => {
         Queued = "queued",
         Processing = "processing",
         ImportStarted = "importStarted",
@@ -190,7 +190,7 @@ vocabulary! {
     /// assert!(GuiStatus::Validating.id_statuses().is_empty());
     /// # Ok::<(), getemms::Error>(())
     /// ```
-    pub enum GuiStatus in "VOD Dealer package status (query by name)" {
+    pub enum GuiStatus in super::Table::PackageGuiStatus => {
         NotProcessed = "Not Processed",
         PullQueue = "Pull Queue",
         Pulling = "Pulling",

@@ -99,7 +99,7 @@ pub(crate) const fn find<T>(rows: &'static [Row<T>], code: u32) -> Option<&'stat
 /// status_table! {
 ///     /// docs of the type
 ///     pub struct LicenseStatus;
-///     table: "license status";           // for errors and docs
+///     table: Table::LicenseStatus;        // for errors and docs
 ///     row: LicenseRow;                   // the table-specific row data, impl RowData
 ///     third_party: &THIRD_PARTY;         // &'static [ThirdPartyRange], `&[]` if none
 ///     rows: [
@@ -114,7 +114,7 @@ macro_rules! status_table {
     (
         $(#[$attr:meta])*
         pub struct $Type:ident;
-        table: $table:literal;
+        table: $table:expr;
         row: $Row:ty;
         third_party: $third_party:expr;
         rows: [
@@ -147,7 +147,7 @@ macro_rules! status_table {
             )*
 
             /// The name of this table, as errors report it.
-            pub const TABLE: &'static str = $table;
+            pub const TABLE: $crate::status::Table = $table;
 
             /// The status with this numeric code, known to the table or not.
             #[inline]
