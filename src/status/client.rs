@@ -43,7 +43,7 @@
 //! - `name()` of 1006 and of 2008 is the spec's `WVMKStatus_Internal_Error`;
 //! - a name lookup never picks silently: parsing `WVMKStatus_Configuration_Error`
 //!   (1008 in the spec, 1017 in the SDK) or `WVMKStatus_Internal_Error` (1006
-//!   and 2008) fails with [`Error::AmbiguousName`] naming both codes, and
+//!   and 2008) fails with [`Error::AmbiguousName`](crate::Error::AmbiguousName) naming both codes, and
 //!   [`ClientStatus::codes_named`] yields every candidate so the caller can
 //!   choose. Every other name, including the SDK's
 //!   (`WV_Status_Configuration_Error`, `WV_Status_WVMK_Internal_Error`,
@@ -76,7 +76,6 @@ use core::fmt;
 
 use super::table::{RowData, status_table};
 use super::{StoredLicenseAction, ThirdPartyRange};
-use crate::Error;
 
 /// Where a client status row comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -314,31 +313,9 @@ status_table! {
     ]
 }
 
+super::table::third_party_methods!(ClientStatus);
+
 impl ClientStatus {
-    /// A third-party status, checked to be in 512–999.
-    ///
-    /// # Errors
-    /// [`Error::NotThirdParty`] when `code` is outside 512–999.
-    ///
-    /// ```
-    /// use getemms::{ClientStatus, Error};
-    ///
-    /// assert_eq!(ClientStatus::third_party(999), Ok(ClientStatus::new(999)));
-    /// assert_eq!(ClientStatus::third_party(1000), Err(Error::NotThirdParty { code: 1000 }));
-    /// ```
-    pub const fn third_party(code: u32) -> Result<Self, Error> {
-        match StoredLicenseAction::for_code(code) {
-            Some(_) => Ok(Self(code)),
-            None => Err(Error::NotThirdParty { code }),
-        }
-    }
-
-    /// The spec's two third-party range rows, 512–768 then 769–999.
-    #[must_use]
-    pub fn third_party_ranges() -> &'static [ThirdPartyRange] {
-        &THIRD_PARTY
-    }
-
     /// Whether this is 200, `WVMKStatus_OK`.
     #[inline]
     #[must_use]
@@ -363,21 +340,6 @@ impl ClientStatus {
     #[must_use]
     pub const fn is_warning(self) -> bool {
         matches!(self.0, 2000..=2003 | 2014)
-    }
-
-    /// Whether the code is in 512–999, defined by a third party.
-    #[inline]
-    #[must_use]
-    pub const fn is_third_party(self) -> bool {
-        StoredLicenseAction::for_code(self.0).is_some()
-    }
-
-    /// What the client does with its stored license on this code: `Remove`
-    /// for 512–768, `Retain` for 769–999, `None` for every other code.
-    #[inline]
-    #[must_use]
-    pub const fn stored_license_action(self) -> Option<StoredLicenseAction> {
-        StoredLicenseAction::for_code(self.0)
     }
 
     /// Every name the 1.3 table gives the code, in the spec's order: one for

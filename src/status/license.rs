@@ -41,7 +41,6 @@ use core::fmt;
 
 use super::table::{RowData, status_table};
 use super::{StoredLicenseAction, ThirdPartyRange};
-use crate::Error;
 
 /// A coarse grouping of license statuses that a proxy can branch on.
 ///
@@ -237,52 +236,14 @@ status_table! {
     ]
 }
 
+super::table::third_party_methods!(LicenseStatus);
+
 impl LicenseStatus {
-    /// A third-party status, checked to be in 512–999, for a proxy that
-    /// refuses a request with a code of its own.
-    ///
-    /// # Errors
-    /// [`Error::NotThirdParty`] when `code` is outside 512–999.
-    ///
-    /// ```
-    /// use getemms::{Error, LicenseStatus};
-    ///
-    /// assert_eq!(LicenseStatus::third_party(600), Ok(LicenseStatus::new(600)));
-    /// assert_eq!(LicenseStatus::third_party(511), Err(Error::NotThirdParty { code: 511 }));
-    /// ```
-    pub const fn third_party(code: u32) -> Result<Self, Error> {
-        match StoredLicenseAction::for_code(code) {
-            Some(_) => Ok(Self(code)),
-            None => Err(Error::NotThirdParty { code }),
-        }
-    }
-
-    /// The spec's two third-party range rows, 512–768 then 769–999.
-    #[must_use]
-    pub fn third_party_ranges() -> &'static [ThirdPartyRange] {
-        &THIRD_PARTY
-    }
-
     /// Whether this is 1, "OK, successful".
     #[inline]
     #[must_use]
     pub const fn is_ok(self) -> bool {
         self.0 == Self::OK.0
-    }
-
-    /// Whether the code is in 512–999, defined by a third party.
-    #[inline]
-    #[must_use]
-    pub const fn is_third_party(self) -> bool {
-        StoredLicenseAction::for_code(self.0).is_some()
-    }
-
-    /// What the client does with its stored license on this code: `Remove`
-    /// for 512–768, `Retain` for 769–999, `None` for every other code.
-    #[inline]
-    #[must_use]
-    pub const fn stored_license_action(self) -> Option<StoredLicenseAction> {
-        StoredLicenseAction::for_code(self.0)
     }
 
     /// The coarse category of the code (this crate's grouping, not the spec's;

@@ -335,3 +335,54 @@ macro_rules! status_table {
 }
 
 pub(crate) use status_table;
+
+/// The third-party methods shared by the two tables whose spec has the
+/// 512–768 / 769–999 rows (license and client status). Expects a
+/// `THIRD_PARTY: [ThirdPartyRange; 2]` in the calling module.
+macro_rules! third_party_methods {
+    ($Type:ident) => {
+        impl $Type {
+            #[doc = concat!(
+                "A third-party status, checked to be in 512–999, for a proxy that refuses a\n",
+                "request with a code of its own.\n\n",
+                "# Errors\n",
+                "[`Error::NotThirdParty`](crate::Error::NotThirdParty) when `code` is outside 512–999.\n\n",
+                "```\n",
+                "use getemms::{Error, ", stringify!($Type), "};\n\n",
+                "assert_eq!(", stringify!($Type), "::third_party(600), Ok(", stringify!($Type), "::new(600)));\n",
+                "assert_eq!(", stringify!($Type), "::third_party(999), Ok(", stringify!($Type), "::new(999)));\n",
+                "assert_eq!(", stringify!($Type), "::third_party(511), Err(Error::NotThirdParty { code: 511 }));\n",
+                "assert_eq!(", stringify!($Type), "::third_party(1000), Err(Error::NotThirdParty { code: 1000 }));\n",
+                "```",
+            )]
+            pub const fn third_party(code: u32) -> Result<Self, $crate::Error> {
+                match $crate::status::StoredLicenseAction::for_code(code) {
+                    Some(_) => Ok(Self(code)),
+                    None => Err($crate::Error::NotThirdParty { code }),
+                }
+            }
+
+            /// The spec's two third-party range rows, 512–768 then 769–999.
+            #[must_use]
+            pub fn third_party_ranges() -> &'static [$crate::status::ThirdPartyRange] {
+                &THIRD_PARTY
+            }
+
+            /// Whether the code is in 512–999, defined by a third party.
+            #[inline]
+            #[must_use]
+            pub const fn is_third_party(self) -> bool {
+                $crate::status::StoredLicenseAction::for_code(self.0).is_some()
+            }
+
+            /// What the client does with its stored license on this code: `Remove`
+            /// for 512–768, `Retain` for 769–999, `None` for every other code.
+            #[inline]
+            #[must_use]
+            pub const fn stored_license_action(self) -> Option<$crate::status::StoredLicenseAction> {
+                $crate::status::StoredLicenseAction::for_code(self.0)
+            }
+        }
+    };
+}
+pub(crate) use third_party_methods;
