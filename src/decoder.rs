@@ -31,6 +31,13 @@
 //! With the `alloc` feature, `Collector` gathers a body into a reusable,
 //! caller-supplied buffer (a `Vec<u8>`, or a `BytesMut` with the `bytes`
 //! feature) and hands back the borrowed [`Response`](crate::Response).
+//!
+//! Bodies sent as **base64 text** (every public Widevine Classic proxy does)
+//! go through `transport::TransportDecoder::new(options, Transport::Base64)`
+//! instead (`alloc`): the same `feed` / `finish` protocol over the text, the
+//! EMM coming out decoded; `Transport::Auto` picks per body. Without `alloc`,
+//! pair [`transport::Base64Stream`](crate::transport::Base64Stream) with this
+//! decoder.
 
 use crate::error::Error;
 use crate::response::{Header, Options};
