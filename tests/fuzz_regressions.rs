@@ -25,3 +25,44 @@ fn empty_emm_pointer_is_end_of_body() {
     let response = getemms::Response::parse(&body).unwrap();
     assert_eq!(response.emm().as_ptr(), body[12..].as_ptr());
 }
+
+/// Found by the base64 property tests while the transport was written
+/// (fixed in the same change): `decode_base64` sized its buffer for whole
+/// 4-character groups only, so the 1–2 bytes of an unpadded final group had
+/// no room. `AAACWAAAAAA` is the 600 rejection without its `=`.
+#[test]
+fn base64_unpadded_final_group_fits() {
+    // options byte 0 (defaults), no chunk sizes, then the text.
+    let mut data = vec![0u8, 0];
+    data.extend_from_slice(b"AAACWAAAAAA");
+    fuzzing::base64_body(&data);
+    let mut scratch = Vec::new();
+    let response =
+        getemms::transport::parse_base64(b"AAACWAAAAAA", &mut scratch, &getemms::Options::DEFAULT)
+            .unwrap();
+    assert_eq!(u32::from(response.license_status()), 600);
+}
+
+/// Found by the same property tests: `Base64Stream::decoded_len_bound`
+/// forgot the `=` already carried from the previous chunk, so a chunk
+/// holding only the last `=` got no room for the byte it completes. The
+/// text is a 13-byte body (one EMM byte) ending `AA==`, fed so that the
+/// final `=` arrives alone.
+#[test]
+fn base64_padding_split_across_chunks() {
+    let text = b"AAAAAQAAMDkAAAAHqg==";
+    let split = text.len() - 1;
+    // options 0, two chunk sizes: everything but the last '=', then 1.
+    let mut data = vec![0u8, 2, split as u8, 1];
+    data.extend_from_slice(text);
+    fuzzing::base64_body(&data);
+
+    let mut decoder =
+        getemms::TransportDecoder::new(getemms::Options::DEFAULT, getemms::Transport::Base64);
+    let mut emm = Vec::new();
+    for piece in [&text[..split], &text[split..]] {
+        emm.extend_from_slice(decoder.feed(piece).unwrap().emm);
+    }
+    emm.extend_from_slice(decoder.finish().unwrap().emm);
+    assert_eq!(emm, [0xAA]);
+}
