@@ -300,24 +300,30 @@ impl<'a> Response<'a> {
         }
     }
 
-    /// The slow path of the parsers: a body shorter than a full header.
-    #[cold]
+    /// A body shorter than a full header: the 8-byte short form when it is
+    /// accepted, else a truncation error (built out of line, off the hot path).
+    #[inline]
     fn parse_short(body: &'a [u8], accept_short_form: bool) -> Result<Self, Error> {
-        if let Some(error) = Error::for_length(body, accept_short_form) {
-            return Err(error);
-        }
         match WireShortHeader::ref_from_bytes(body) {
-            Ok(wire) => Ok(Self::rejection(
+            Ok(wire) if accept_short_form => Ok(Self::rejection(
                 LicenseStatus::new(wire.license_status.get()),
                 wire.asset_id.get(),
             )),
-            // Unreachable: `for_length` let only exactly 8 bytes through.
-            Err(_) => Err(Error::Truncated {
-                received: body.len(),
-                missing: 0,
-                license_status: None,
-            }),
+            _ => Err(Self::truncated(body, accept_short_form)),
         }
+    }
+
+    /// The error for a body that is neither form.
+    #[cold]
+    #[inline(never)]
+    fn truncated(body: &[u8], accept_short_form: bool) -> Error {
+        // Every length that is not a valid form has an error; the fallback
+        // is unreachable and only keeps this function free of panics.
+        Error::for_length(body, accept_short_form).unwrap_or(Error::Truncated {
+            received: body.len(),
+            missing: 0,
+            license_status: None,
+        })
     }
 
     /// The fixed fields.
