@@ -298,11 +298,50 @@ impl Base64Stream {
                 }
                 if self.group_len == 0 {
                     // Fast path: decode the whole groups of a run of base64
-                    // characters straight from the text.
-                    let run = rest
-                        .iter()
-                        .position(|&b| !is_base64_char(b))
-                        .unwrap_or(rest.len());
+                    // characters straight from the text. First try every
+                    // whole group left (a one-line body decodes in one call,
+                    // the codec validating as it goes); the codec reports the
+                    // first byte outside the alphabet, which ends the run.
+                    // Anything else (padding, a short output) falls back to
+                    // finding the run by scanning.
+                    let mut all_groups = rest.len() / 4 * 4;
+                    // A padded last group is the codec's `InvalidPadding`
+                    // in no-pad mode: leave it to the per-character path.
+                    if rest
+                        .get(..all_groups)
+                        .and_then(<[u8]>::last_chunk::<4>)
+                        .is_some_and(|group| group.contains(&b'='))
+                    {
+                        all_groups -= 4;
+                    }
+                    let mut known_run = None;
+                    if all_groups > 0
+                        && let (Some(groups), Some(remaining)) =
+                            (rest.get(..all_groups), rest.get(all_groups..))
+                    {
+                        let slot = out.get_mut(written..).unwrap_or(&mut []);
+                        match STANDARD_NO_PAD.decode_slice(groups, slot) {
+                            Ok(decoded) => {
+                                written += decoded;
+                                self.last_char_offset = offset + all_groups - 1;
+                                rest = remaining;
+                                continue;
+                            }
+                            Err(DecodeSliceError::DecodeError(DecodeError::InvalidByte(
+                                index,
+                                _,
+                            ))) => {
+                                // `rest[..index]` is all alphabet: the run.
+                                known_run = Some(index);
+                            }
+                            Err(_) => {}
+                        }
+                    }
+                    let run = known_run.unwrap_or_else(|| {
+                        rest.iter()
+                            .position(|&b| !is_base64_char(b))
+                            .unwrap_or(rest.len())
+                    });
                     let whole = run / 4 * 4;
                     if let Some((groups, remaining)) = rest.split_at_checked(whole)
                         && !groups.is_empty()
