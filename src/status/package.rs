@@ -572,84 +572,62 @@ const GUI_ROW: [u8; GuiStatus::ALL.len()] = {
     index
 };
 
-impl IdStatus {
-    /// The row of the spec's table this status is in.
-    #[must_use]
-    pub const fn row(self) -> &'static PackageStatusRow {
-        &ROWS[ID_ROW[self as usize] as usize]
-    }
+/// The methods both vocabularies answer from their row of the table.
+macro_rules! row_methods {
+    ($name:ident, $row_index:ident) => {
+        impl $name {
+            /// The row of the spec's table this status is in.
+            #[must_use]
+            pub const fn row(self) -> &'static PackageStatusRow {
+                &ROWS[$row_index[self as usize] as usize]
+            }
 
+            /// The spec's description of this status's row, exactly as written.
+            #[must_use]
+            pub const fn description(self) -> &'static str {
+                self.row().description
+            }
+
+            /// The pipeline stage; see [`PackageStatusRow::stage`].
+            #[must_use]
+            pub const fn stage(self) -> Option<Stage> {
+                self.row().stage()
+            }
+
+            /// Whether this status reports a failure; see
+            /// [`PackageStatusRow::is_failure`].
+            #[must_use]
+            pub const fn is_failure(self) -> bool {
+                self.row().is_failure()
+            }
+
+            /// Whether the package will not move on by itself; see
+            /// [`PackageStatusRow::is_terminal`].
+            #[must_use]
+            pub const fn is_terminal(self) -> bool {
+                self.row().is_terminal()
+            }
+        }
+    };
+}
+
+row_methods!(IdStatus, ID_ROW);
+row_methods!(GuiStatus, GUI_ROW);
+
+impl IdStatus {
     /// The GUI status the spec pairs with this id status, if the row has one.
     #[must_use]
     pub const fn gui_status(self) -> Option<GuiStatus> {
         self.row().gui_status
     }
-
-    /// The spec's description of this status's row, exactly as written.
-    #[must_use]
-    pub const fn description(self) -> &'static str {
-        self.row().description
-    }
-
-    /// The pipeline stage; see [`PackageStatusRow::stage`].
-    #[must_use]
-    pub const fn stage(self) -> Option<Stage> {
-        self.row().stage()
-    }
-
-    /// Whether this status reports a failure; see
-    /// [`PackageStatusRow::is_failure`].
-    #[must_use]
-    pub const fn is_failure(self) -> bool {
-        self.row().is_failure()
-    }
-
-    /// Whether the package will not move on by itself; see
-    /// [`PackageStatusRow::is_terminal`].
-    #[must_use]
-    pub const fn is_terminal(self) -> bool {
-        self.row().is_terminal()
-    }
 }
 
 impl GuiStatus {
-    /// The row of the spec's table this status is in.
-    #[must_use]
-    pub const fn row(self) -> &'static PackageStatusRow {
-        &ROWS[GUI_ROW[self as usize] as usize]
-    }
-
     /// The id statuses the spec pairs with this GUI status, in its order;
     /// empty when the row has none (e.g. "Validating").
     #[must_use]
     pub const fn id_statuses(self) -> &'static [IdStatus] {
         self.row().id_statuses
-    }
-
-    /// The spec's description of this status's row, exactly as written.
-    #[must_use]
-    pub const fn description(self) -> &'static str {
-        self.row().description
-    }
-
-    /// The pipeline stage; see [`PackageStatusRow::stage`].
-    #[must_use]
-    pub const fn stage(self) -> Option<Stage> {
-        self.row().stage()
-    }
-
-    /// Whether this status reports a failure; see
-    /// [`PackageStatusRow::is_failure`].
-    #[must_use]
-    pub const fn is_failure(self) -> bool {
-        self.row().is_failure()
-    }
-
-    /// Whether the package will not move on by itself; see
-    /// [`PackageStatusRow::is_terminal`].
-    #[must_use]
-    pub const fn is_terminal(self) -> bool {
-        self.row().is_terminal()
     }
 }
 
