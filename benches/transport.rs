@@ -7,9 +7,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use getemms::decoder::Decoder;
-use getemms::transport::{self, Transport, TransportDecoder};
-use getemms::{LicenseStatus, Options, Response};
+use getemms::base64::LineWrap;
+use getemms::decoder::{Decoder, TransportDecoder};
+use getemms::{LicenseStatus, Options, Response, Transport};
 
 const EMM_LEN: usize = 64 * 1024;
 const CHUNK: usize = 16 * 1024;
@@ -43,9 +43,9 @@ fn base64(c: &mut Criterion) {
     let body = body();
     let response = Response::parse(&body).unwrap();
     let mut one_line = Vec::new();
-    transport::encode_base64(&response, &mut one_line);
+    response.encode_base64(LineWrap::None, &mut one_line);
     let mut wrapped = Vec::new();
-    transport::encode_base64_wrapped(&response, &mut wrapped);
+    response.encode_base64(LineWrap::Mime, &mut wrapped);
 
     let mut group = c.benchmark_group("base64");
     for (name, text) in [("one_line", &one_line), ("wrapped_76", &wrapped)] {
@@ -53,7 +53,7 @@ fn base64(c: &mut Criterion) {
         let mut scratch = Vec::new();
         group.bench_function(format!("one_shot_parse/{name}"), |b| {
             b.iter(|| {
-                transport::parse_base64(black_box(text), &mut scratch, &Options::DEFAULT)
+                Response::parse_base64(black_box(text), &mut scratch, &Options::DEFAULT)
                     .map(|r| r.emm().len())
             })
         });
@@ -74,7 +74,7 @@ fn base64(c: &mut Criterion) {
     group.bench_function("encode_one_line", |b| {
         b.iter(|| {
             out.clear();
-            transport::encode_base64(black_box(&response), &mut out);
+            black_box(&response).encode_base64(LineWrap::None, &mut out);
             out.len()
         })
     });

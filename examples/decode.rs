@@ -10,7 +10,6 @@
 
 use std::process::ExitCode;
 
-use getemms::transport::parse_body;
 use getemms::{Form, Options, Response, Transport};
 
 fn main() -> ExitCode {
@@ -33,7 +32,11 @@ fn main() -> ExitCode {
         };
         let transport = Transport::Auto.resolve(&body);
         let mut scratch = Vec::new();
-        match parse_body(&body, transport, &mut scratch, &Options::DEFAULT) {
+        let parsed = match transport {
+            Transport::Base64 => Response::parse_base64(&body, &mut scratch, &Options::DEFAULT),
+            Transport::Raw | Transport::Auto => Response::parse(&body),
+        };
+        match parsed {
             Ok(response) => print_response(path, body.len(), transport, &response),
             Err(error) => {
                 eprintln!("{path}: {error}");

@@ -32,28 +32,42 @@
 //! # Ok::<(), getemms::Error>(())
 //! ```
 //!
+//! # One entry per input kind
+//! | the body comes as | parse it with |
+//! |---|---|
+//! | bytes | [`Response::parse`] / [`Response::parse_with`] |
+//! | a `bytes::Bytes` | `OwnedResponse::parse` / `OwnedResponse::parse_with` (`bytes`) |
+//! | base64 text | `Response::parse_base64` (`alloc`), or [`base64::decode_into`] then [`Response::parse_with`] |
+//! | chunks, raw or base64 | [`decoder::Decoder`]; `decoder::TransportDecoder`, `decoder::Collector` (`alloc`) |
+//!
+//! Every encoder is a method of [`Response`]: [`encode_into`](Response::encode_into),
+//! [`encode_base64_into`](Response::encode_base64_into), and `write_to`
+//! (`bytes`), `to_vec` and `encode_base64` (`alloc`).
+//!
 //! # Modules
-//! - [`response`]: [`Response`] (borrowed, `Copy`), [`Header`], [`Options`];
-//!   the one-shot parser and the serializer.
-//! - [`parse`]: nom streaming parsers with exact `Needed` counts.
-//! - [`wire`]: zerocopy header views and the field offsets.
-//! - [`decoder`]: the sans-IO incremental [`Decoder`] for chunked bodies.
-//! - [`transport`]: base64 bodies, one-shot and streaming, and [`Transport`].
-//! - [`status`]: every status and error code table of the spec.
-//! - [`error`]: the one [`Error`] type.
+//! Each depends only on those listed before it:
+//! - [`wire`]: the field offsets and the zerocopy header views.
+//! - [`status`]: every status and error code table of the spec, with its
+//!   own error types.
+//! - [`Error`]: the error of the body and its transports.
+//! - [`Header`], [`Form`], [`Options`]: the fixed fields and the limits.
+//! - [`base64`]: base64 text ↔ bytes, one-shot and streaming.
+//! - [`Response`]: the one-shot parsers and the serializers; [`parse`]: nom
+//!   streaming parsers with exact `Needed` counts; `OwnedResponse` (`bytes`).
+//! - [`decoder`]: the sans-IO incremental decoders for chunked bodies.
 //!
 //! # Guarantees
 //! - `#![forbid(unsafe_code)]`; zero-copy reads come from zerocopy's derives.
 //! - No panic, no unbounded allocation, on any input.
 //! - [`Response::parse`] borrows the EMM from the caller's body and allocates
-//!   nothing; the raw [`Decoder`] never buffers EMM bytes.
+//!   nothing; the raw [`decoder::Decoder`] never buffers EMM bytes.
 //! - Lossless: every body of 8 or 12+ bytes re-encodes to itself, and every
 //!   code value, known or not, converts back unchanged.
 //!
 //! # Features
 //! - `std` (default): implies `alloc`.
-//! - `alloc`: `Response::to_vec`, base64 into a `Vec`, `TransportDecoder`,
-//!   the collecting decoder.
+//! - `alloc`: `Response::to_vec`, `Response::parse_base64`,
+//!   `Response::encode_base64`, `TransportDecoder`, the collecting decoder.
 //! - `bytes` (default): `Response::write_to` any `bytes::BufMut`, and
 //!   `OwnedResponse`, an owned response whose EMM shares the body's `Bytes`
 //!   allocation.
@@ -73,32 +87,32 @@ extern crate std;
 
 pub use nom;
 
+pub mod base64;
 pub mod decoder;
-pub mod error;
+mod error;
 #[cfg(feature = "alloc")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod header;
+mod options;
 #[cfg(feature = "bytes")]
-pub mod owned;
+mod owned;
 pub mod parse;
-pub mod response;
+mod response;
 pub mod status;
-pub mod transport;
 pub mod wire;
 
-pub use decoder::Decoder;
+pub use decoder::Transport;
 pub use error::Error;
+pub use header::{Form, Header, HeaderBytes};
+pub use options::Options;
 #[cfg(feature = "bytes")]
 pub use owned::OwnedResponse;
-pub use response::{Form, Header, Options, Response};
+pub use response::Response;
 pub use status::{ClientStatus, DcpStatus, LicenseCategory, LicenseStatus, StoredLicenseAction};
-pub use status::{FtpError, PackageGuiStatus, PackageStatus, ReplyLine};
-pub use transport::Transport;
-#[cfg(feature = "alloc")]
-pub use transport::TransportDecoder;
 pub use wire::{HEADER_LEN, SHORT_LEN};
 
-/// The README's examples, compiled and run as doctests.
-#[cfg(doctest)]
+/// The README's examples, compiled and run as doctests (they use `alloc`).
+#[cfg(all(doctest, feature = "alloc"))]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;

@@ -8,7 +8,9 @@
 use bytes::Bytes;
 
 use crate::error::Error;
-use crate::response::{Header, Options, Response};
+use crate::header::Header;
+use crate::options::Options;
+use crate::response::Response;
 use crate::wire::field;
 
 /// A parsed body whose EMM is a [`Bytes`] that shares the body's allocation.

@@ -18,7 +18,8 @@
 use nom::number::streaming::be_u32;
 use nom::{Err, IResult, Needed, Parser};
 
-use crate::response::{Header, Response};
+use crate::header::Header;
+use crate::response::Response;
 use crate::status::LicenseStatus;
 use crate::wire::{HEADER_LEN, SHORT_LEN};
 

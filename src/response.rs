@@ -1,5 +1,6 @@
-//! The parsed body: [`Header`] (the fixed fields) and [`Response`] (header
-//! plus the borrowed EMM), with the one-shot parser and the serializer.
+//! [`Response`]: a parsed body (the [`Header`] plus the borrowed EMM), with
+//! the one-shot parsers (raw bytes, base64 text) and every serializer (raw
+//! and base64) as its methods.
 //!
 //! Guarantees:
 //! - [`Response::parse`] never copies and never allocates: the EMM is a
@@ -10,178 +11,12 @@
 
 use zerocopy::FromBytes;
 
+use crate::base64::{self, LineWrap};
 use crate::error::Error;
+use crate::header::{Form, Header};
+use crate::options::Options;
 use crate::status::LicenseStatus;
-use crate::wire::{HEADER_LEN, SHORT_LEN, WireHeader, WireShortHeader};
-
-/// Which of the two body forms a response has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Form {
-    /// License status, asset id, key id and an EMM (possibly empty): 12 or more bytes.
-    Full,
-    /// License status and asset id only: exactly 8 bytes. License proxies send
-    /// it when they refuse a request themselves.
-    Short,
-}
-
-/// The fixed fields of a body: license status, asset id and, in the full
-/// form, the key id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Header {
-    /// The license status (bytes 0–3).
-    pub license_status: LicenseStatus,
-    /// The asset id (bytes 4–7); 0 when a proxy does not know it.
-    pub asset_id: u32,
-    /// The key id (bytes 8–11); `None` for the short form.
-    pub key_id: Option<u32>,
-}
-
-impl Header {
-    /// A full-form header.
-    #[inline]
-    #[must_use]
-    pub const fn full(license_status: LicenseStatus, asset_id: u32, key_id: u32) -> Self {
-        Self {
-            license_status,
-            asset_id,
-            key_id: Some(key_id),
-        }
-    }
-
-    /// A short-form header (no key id).
-    #[inline]
-    #[must_use]
-    pub const fn short(license_status: LicenseStatus, asset_id: u32) -> Self {
-        Self {
-            license_status,
-            asset_id,
-            key_id: None,
-        }
-    }
-
-    /// The form this header belongs to.
-    #[inline]
-    #[must_use]
-    pub const fn form(&self) -> Form {
-        match self.key_id {
-            Some(_) => Form::Full,
-            None => Form::Short,
-        }
-    }
-
-    /// Bytes the header takes on the wire: 12, or 8 for the short form.
-    #[inline]
-    #[must_use]
-    pub const fn encoded_len(&self) -> usize {
-        match self.key_id {
-            Some(_) => HEADER_LEN,
-            None => SHORT_LEN,
-        }
-    }
-
-    /// Writes the header into the front of `out` and returns the bytes written.
-    ///
-    /// # Errors
-    /// [`Error::BufferTooSmall`] if `out` is shorter than
-    /// [`encoded_len`](Self::encoded_len); nothing is written then.
-    #[inline]
-    pub fn encode_into(&self, out: &mut [u8]) -> Result<usize, Error> {
-        use zerocopy::IntoBytes;
-        let status = self.license_status.code();
-        let written = match self.key_id {
-            Some(key_id) => WireHeader::new(status, self.asset_id, key_id)
-                .write_to_prefix(out)
-                .is_ok(),
-            None => WireShortHeader::new(status, self.asset_id)
-                .write_to_prefix(out)
-                .is_ok(),
-        };
-        if written {
-            Ok(self.encoded_len())
-        } else {
-            Err(Error::BufferTooSmall {
-                needed: self.encoded_len(),
-                available: out.len(),
-            })
-        }
-    }
-
-    /// The header as wire bytes, in a fixed array; only the first
-    /// [`encoded_len`](Self::encoded_len) bytes are meaningful.
-    #[inline]
-    #[must_use]
-    pub fn to_bytes(&self) -> [u8; HEADER_LEN] {
-        let mut bytes = [0; HEADER_LEN];
-        // Cannot fail: the array holds the larger of the two forms.
-        let _ = self.encode_into(&mut bytes);
-        bytes
-    }
-}
-
-/// Parse options for [`Response::parse_with`] and the incremental decoder.
-///
-/// ```
-/// use getemms::{Options, Response};
-///
-/// let strict = Options { max_emm_len: Some(4), accept_short_form: false };
-/// assert!(Response::parse_with(&[0, 0, 2, 88, 0, 0, 0, 0], &strict).is_err());
-/// let same = Options::new().with_max_emm_len(4).with_short_form(false);
-/// assert_eq!(strict, same);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Options {
-    /// The longest EMM accepted, in bytes; `None` (the default) for no limit.
-    pub max_emm_len: Option<usize>,
-    /// Whether an 8-byte short-form body is accepted (the default) or is a
-    /// truncated full header.
-    pub accept_short_form: bool,
-}
-
-impl Options {
-    /// The defaults: no EMM limit, short form accepted.
-    pub const DEFAULT: Options = Options {
-        max_emm_len: None,
-        accept_short_form: true,
-    };
-
-    /// The defaults: no EMM limit, short form accepted.
-    #[must_use]
-    pub const fn new() -> Self {
-        Self::DEFAULT
-    }
-
-    /// Sets the longest EMM accepted.
-    #[must_use]
-    pub const fn with_max_emm_len(mut self, max_emm_len: usize) -> Self {
-        self.max_emm_len = Some(max_emm_len);
-        self
-    }
-
-    /// Sets whether the 8-byte short form is accepted.
-    #[must_use]
-    pub const fn with_short_form(mut self, accept: bool) -> Self {
-        self.accept_short_form = accept;
-        self
-    }
-
-    /// Checks an EMM length against [`max_emm_len`](Self::max_emm_len).
-    ///
-    /// # Errors
-    /// [`Error::EmmTooLong`] when `len` is over the limit.
-    #[inline]
-    pub const fn check_emm_len(&self, len: usize) -> Result<(), Error> {
-        match self.max_emm_len {
-            Some(limit) if len > limit => Err(Error::EmmTooLong { len, limit }),
-            _ => Ok(()),
-        }
-    }
-}
-
-impl Default for Options {
-    fn default() -> Self {
-        Self::DEFAULT
-    }
-}
+use crate::wire::{WireHeader, WireShortHeader};
 
 /// A parsed `GetEMMs.cgi` body: the header and the EMM, borrowed from the
 /// caller's buffer.
@@ -202,7 +37,9 @@ impl Default for Options {
 /// assert_eq!(response.asset_id(), 12345);
 /// assert_eq!(response.key_id(), Some(7));
 /// assert_eq!(response.emm(), &[0xCA, 0xFE]);
-/// assert_eq!(response.to_vec(), body);
+/// let mut out = [0u8; 14];
+/// assert_eq!(response.encode_into(&mut out)?, 14);
+/// assert_eq!(out, body);
 /// # Ok::<(), getemms::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -263,17 +100,7 @@ impl<'a> Response<'a> {
     /// [`Error::Truncated`] for a body of 0–7 or 9–11 bytes.
     #[inline]
     pub fn parse(body: &'a [u8]) -> Result<Self, Error> {
-        match WireHeader::ref_from_prefix(body) {
-            Ok((wire, emm)) => Ok(Self {
-                header: Header::full(
-                    LicenseStatus::new(wire.license_status.get()),
-                    wire.asset_id.get(),
-                    wire.key_id.get(),
-                ),
-                emm,
-            }),
-            Err(_) => Self::parse_short(body, true),
-        }
+        Self::parse_with(body, &Options::DEFAULT)
     }
 
     /// Parses a complete body with the given [`Options`].
@@ -288,11 +115,7 @@ impl<'a> Response<'a> {
             Ok((wire, emm)) => {
                 options.check_emm_len(emm.len())?;
                 Ok(Self {
-                    header: Header::full(
-                        LicenseStatus::new(wire.license_status.get()),
-                        wire.asset_id.get(),
-                        wire.key_id.get(),
-                    ),
+                    header: Header::from(wire),
                     emm,
                 })
             }
@@ -300,15 +123,47 @@ impl<'a> Response<'a> {
         }
     }
 
+    /// Decodes a base64 body into `scratch` (cleared first, capacity kept,
+    /// grown to at most `3/4` of the text) and parses it; the response
+    /// borrows `scratch`.
+    ///
+    /// Without `alloc`, decode with
+    /// [`base64::decode_into`](crate::base64::decode_into) into a buffer of
+    /// your own, then [`parse_with`](Self::parse_with) it.
+    ///
+    /// ```
+    /// use getemms::{LicenseStatus, Options, Response};
+    ///
+    /// let mut scratch = Vec::new();
+    /// let response = Response::parse_base64(b"AAACWAAAAAA=\n", &mut scratch, &Options::new())?;
+    /// assert_eq!(response.license_status(), LicenseStatus::from(600));
+    /// assert!(response.is_short());
+    /// # Ok::<(), getemms::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidBase64`] or [`Error::TruncatedBase64`] for text that
+    /// is not base64 (see [`crate::base64`] for what is accepted), then as
+    /// [`parse_with`](Self::parse_with).
+    #[cfg(feature = "alloc")]
+    pub fn parse_base64(
+        text: &[u8],
+        scratch: &'a mut alloc::vec::Vec<u8>,
+        options: &Options,
+    ) -> Result<Self, Error> {
+        base64::decode(text, scratch)?;
+        Self::parse_with(scratch, options)
+    }
+
     /// A body shorter than a full header: the 8-byte short form when it is
     /// accepted, else a truncation error (built out of line, off the hot path).
     #[inline]
     fn parse_short(body: &'a [u8], accept_short_form: bool) -> Result<Self, Error> {
         match WireShortHeader::ref_from_bytes(body) {
-            Ok(wire) if accept_short_form => Ok(Self::rejection(
-                LicenseStatus::new(wire.license_status.get()),
-                wire.asset_id.get(),
-            )),
+            Ok(wire) if accept_short_form => Ok(Self {
+                header: Header::from(wire),
+                emm: &[],
+            }),
             _ => Err(Self::truncated(body, accept_short_form)),
         }
     }
@@ -447,9 +302,60 @@ impl<'a> Response<'a> {
     #[must_use]
     pub fn to_vec(&self) -> alloc::vec::Vec<u8> {
         let mut out = alloc::vec::Vec::with_capacity(self.encoded_len());
-        out.extend_from_slice(&self.header.to_bytes()[..self.header.encoded_len()]);
+        out.extend_from_slice(&self.header.to_bytes());
         out.extend_from_slice(self.emm);
         out
+    }
+
+    /// The length of the body as base64 text laid out as `wrap` says.
+    #[must_use]
+    pub fn base64_len(&self, wrap: LineWrap) -> usize {
+        base64::encoded_len(self.encoded_len(), wrap)
+    }
+
+    /// Writes the body as base64 text into the front of `out` and returns
+    /// its length: one padded line ([`LineWrap::None`], as PHP's
+    /// `base64_encode` does) or lines of 76 characters each ending in `\n`
+    /// ([`LineWrap::Mime`], as Perl's `MIME::Base64::encode_base64` does).
+    ///
+    /// # Errors
+    /// [`Error::BufferTooSmall`] when `out` is shorter than
+    /// [`base64_len`](Self::base64_len).
+    ///
+    /// ```
+    /// use getemms::base64::LineWrap;
+    /// use getemms::Response;
+    ///
+    /// let mut text = [0u8; 16];
+    /// let n = Response::rejection(600, 0).encode_base64_into(LineWrap::None, &mut text)?;
+    /// assert_eq!(&text[..n], b"AAACWAAAAAA=");
+    /// # Ok::<(), getemms::Error>(())
+    /// ```
+    pub fn encode_base64_into(&self, wrap: LineWrap, out: &mut [u8]) -> Result<usize, Error> {
+        base64::encode_into(&self.header.to_bytes(), self.emm, wrap, out)
+    }
+
+    /// Appends the body as base64 text, laid out as `wrap` says, to `out`.
+    ///
+    /// ```
+    /// use getemms::base64::LineWrap;
+    /// use getemms::Response;
+    ///
+    /// let emm = [0u8; 100];
+    /// let mut text = Vec::new();
+    /// Response::new(1, 1, 2, &emm).encode_base64(LineWrap::Mime, &mut text);
+    /// assert_eq!(text.len(), 152 + 2); // 112 bytes → 152 characters, 2 lines
+    /// assert_eq!(text[76], b'\n');
+    /// ```
+    #[cfg(feature = "alloc")]
+    pub fn encode_base64(&self, wrap: LineWrap, out: &mut alloc::vec::Vec<u8>) {
+        let start = out.len();
+        out.resize(start.saturating_add(self.base64_len(wrap)), 0);
+        let written = out
+            .get_mut(start..)
+            .map_or(Ok(0), |slot| self.encode_base64_into(wrap, slot))
+            .unwrap_or(0);
+        out.truncate(start.saturating_add(written));
     }
 }
 
@@ -475,6 +381,7 @@ impl<'a> arbitrary::Arbitrary<'a> for Response<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::{HEADER_LEN, SHORT_LEN};
 
     // A full-form OK response with a 4-byte EMM.
     static FULL: [u8; 16] = [
@@ -643,16 +550,6 @@ mod tests {
         );
     }
 
-    #[test]
-    fn header_to_bytes() {
-        let header = Header::full(LicenseStatus::new(1), 12345, 7);
-        assert_eq!(header.to_bytes(), FULL[..12]);
-        assert_eq!(header.encoded_len(), 12);
-        let short = Header::short(LicenseStatus::new(600), 0);
-        assert_eq!(short.to_bytes()[..8], SHORT);
-        assert_eq!(short.encoded_len(), 8);
-    }
-
     #[cfg(feature = "bytes")]
     #[test]
     fn write_to_bufmut() {
@@ -704,6 +601,31 @@ mod tests {
             message,
             "EMM too long: expected at most 2 bytes (max_emm_len), got 4; the limit is crossed \
              at byte offset 14"
+        );
+    }
+
+    #[test]
+    fn test_encode_base64() {
+        let response = Response::parse(&SHORT).unwrap();
+        let mut text = [0u8; 13];
+        assert_eq!(response.base64_len(LineWrap::None), 12);
+        assert_eq!(
+            response.encode_base64_into(LineWrap::None, &mut text),
+            Ok(12)
+        );
+        assert_eq!(&text[..12], b"AAACWAAAAAA=");
+        assert_eq!(response.base64_len(LineWrap::Mime), 13);
+        assert_eq!(
+            response.encode_base64_into(LineWrap::Mime, &mut text),
+            Ok(13)
+        );
+        assert_eq!(&text, b"AAACWAAAAAA=\n");
+        assert_eq!(
+            response.encode_base64_into(LineWrap::None, &mut text[..11]),
+            Err(Error::BufferTooSmall {
+                needed: 12,
+                available: 11
+            })
         );
     }
 }

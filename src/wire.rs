@@ -42,7 +42,7 @@ pub mod field {
 
     /// The name of the field that byte `offset` falls in, for error messages.
     #[must_use]
-    pub const fn name_at(offset: usize) -> &'static str {
+    pub(crate) const fn name_at(offset: usize) -> &'static str {
         if offset < LICENSE_STATUS.end {
             "license status"
         } else if offset < ASSET_ID.end {

@@ -7,11 +7,13 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
-use getemms::transport::{
-    Base64Stream, Transport, TransportDecoder, decode_base64, decode_base64_into, encode_base64,
-    encode_base64_into, encode_base64_wrapped, parse_base64, parse_base64_in, parse_body,
+use getemms::base64::{Base64Stream, LineWrap, decode, decode_into};
+use getemms::decoder::TransportDecoder;
+use getemms::fuzzing::{
+    Outcome, assert_same_outcome as assert_same, decode_transport as stream_pieces, one_shot,
+    split_at_cuts as chunks,
 };
-use getemms::{Error, Header, LicenseStatus, Options, Response};
+use getemms::{Error, Header, LicenseStatus, Options, Response, Transport};
 use proptest::prelude::*;
 
 const REJECTION_600_B64: &[u8] = include_bytes!("../testdata/rejection_600.b64");
@@ -22,7 +24,7 @@ const OK_EMM100_B64: &[u8] = include_bytes!("../testdata/ok_emm100.b64");
 fn fixture_rejection_600() {
     assert_eq!(REJECTION_600_B64, b"AAACWAAAAAA=");
     let mut body = Vec::new();
-    let response = parse_base64(REJECTION_600_B64, &mut body, &Options::new()).unwrap();
+    let response = Response::parse_base64(REJECTION_600_B64, &mut body, &Options::new()).unwrap();
     assert_eq!(response.license_status(), LicenseStatus::from(600));
     assert_eq!(response.asset_id(), 0);
     assert_eq!(response.key_id(), None);
@@ -36,7 +38,7 @@ fn fixture_rejection_600() {
     );
 
     let mut text = Vec::new();
-    encode_base64(&Response::rejection(LicenseStatus::from(600), 0), &mut text);
+    Response::rejection(LicenseStatus::from(600), 0).encode_base64(LineWrap::None, &mut text);
     assert_eq!(text, REJECTION_600_B64);
 }
 
@@ -50,13 +52,13 @@ fn fixture_ok_emm100() {
 
     // Decodes to the raw fixture.
     let mut body = Vec::new();
-    let decoded = parse_base64(OK_EMM100_B64, &mut body, &Options::new()).unwrap();
+    let decoded = Response::parse_base64(OK_EMM100_B64, &mut body, &Options::new()).unwrap();
     assert_eq!(decoded, raw);
     assert_eq!(decoded.emm().as_ptr(), body[12..].as_ptr());
 
     // Encodes back to it, wrapped at 76 columns as Perl does…
     let mut text = Vec::new();
-    encode_base64_wrapped(&raw, &mut text);
+    raw.encode_base64(LineWrap::Mime, &mut text);
     assert_eq!(text, OK_EMM100_B64);
     let lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
     assert_eq!(
@@ -66,12 +68,12 @@ fn fixture_ok_emm100() {
 
     // …and on one padded line as PHP does.
     text.clear();
-    encode_base64(&raw, &mut text);
+    raw.encode_base64(LineWrap::None, &mut text);
     assert_eq!(text, STANDARD.encode(OK_EMM100_BIN).as_bytes());
     let mut fixed = [0u8; 152];
-    assert_eq!(encode_base64_into(&raw, &mut fixed), Ok(152));
+    assert_eq!(raw.encode_base64_into(LineWrap::None, &mut fixed), Ok(152));
     assert_eq!(
-        encode_base64_into(&raw, &mut fixed[..151]),
+        raw.encode_base64_into(LineWrap::None, &mut fixed[..151]),
         Err(Error::BufferTooSmall {
             needed: 152,
             available: 151
@@ -94,13 +96,14 @@ fn fixture_streams_in_every_chunk_size() {
 #[test]
 fn no_std_paths_decode_into_a_slice() {
     let mut body = [0u8; 112];
-    assert_eq!(decode_base64_into(OK_EMM100_B64, &mut body), Ok(112));
+    assert_eq!(decode_into(OK_EMM100_B64, &mut body), Ok(112));
     assert_eq!(body, OK_EMM100_BIN);
     let mut body = [0u8; 112];
-    let response = parse_base64_in(OK_EMM100_B64, &mut body, &Options::new()).unwrap();
+    let len = decode_into(OK_EMM100_B64, &mut body).unwrap();
+    let response = Response::parse_with(&body[..len], &Options::new()).unwrap();
     assert_eq!(response.emm().len(), 100);
     assert_eq!(
-        decode_base64_into(OK_EMM100_B64, &mut [0u8; 111]),
+        decode_into(OK_EMM100_B64, &mut [0u8; 111]),
         Err(Error::BufferTooSmall {
             needed: 112,
             available: 111
@@ -108,36 +111,30 @@ fn no_std_paths_decode_into_a_slice() {
     );
 }
 
+/// A complete body whose transport `Auto` decides, the way a caller that
+/// does not know it parses one.
+fn parse_auto<'a>(body: &'a [u8], scratch: &'a mut Vec<u8>) -> Result<Response<'a>, Error> {
+    match Transport::Auto.resolve(body) {
+        Transport::Base64 => Response::parse_base64(body, scratch, &Options::new()),
+        Transport::Raw | Transport::Auto => Response::parse(body),
+    }
+}
+
 #[test]
 fn auto_never_takes_a_spec_status_for_base64() {
     let mut scratch = Vec::new();
-    let raw = parse_body(
-        OK_EMM100_BIN,
-        Transport::Auto,
-        &mut scratch,
-        &Options::new(),
-    )
-    .unwrap();
+    let raw = parse_auto(OK_EMM100_BIN, &mut scratch).unwrap();
     assert_eq!(raw.emm().as_ptr(), OK_EMM100_BIN[12..].as_ptr()); // parsed in place
     assert!(scratch.is_empty());
-    let text = parse_body(
-        OK_EMM100_B64,
-        Transport::Auto,
-        &mut scratch,
-        &Options::new(),
-    )
-    .unwrap();
+    let text = parse_auto(OK_EMM100_B64, &mut scratch).unwrap();
     assert_eq!(text.to_vec(), OK_EMM100_BIN);
     // An explicit transport is never second-guessed.
-    let mut scratch = Vec::new();
-    let as_raw = parse_body(
-        REJECTION_600_B64,
-        Transport::Raw,
-        &mut scratch,
-        &Options::new(),
-    );
+    assert_eq!(Transport::Raw.resolve(REJECTION_600_B64), Transport::Raw);
     assert_eq!(
-        as_raw.unwrap().license_status().code(),
+        Response::parse(REJECTION_600_B64)
+            .unwrap()
+            .license_status()
+            .code(),
         u32::from_be_bytes(*b"AAAC")
     );
 }
@@ -187,7 +184,7 @@ fn transport_decoder_misuse_is_an_error() {
     };
     assert_eq!(decoder.feed(b"AAAA").map(|_| ()), Err(error));
     assert_eq!(decoder.finish().map(|_| ()), Err(error));
-    assert_eq!(decoder.decoder().error(), Some(error));
+    assert_eq!(decoder.error(), Some(error));
     let message = error.to_string();
     assert!(
         message.contains("got '*' at byte offset 4 of the text"),
@@ -230,61 +227,12 @@ fn limit_applies_to_the_decoded_emm() {
     }
 }
 
-/// Feeds `text` in chunks of `chunk_len` to a [`TransportDecoder`]; checks
-/// the header is reported once and the scratch buffer stays within the
-/// chunk bound.
-fn stream(
-    text: &[u8],
-    chunk_len: usize,
-    transport: Transport,
-    options: Options,
-) -> Result<(Header, Vec<u8>), Error> {
+/// Feeds `text` in chunks of `chunk_len` to a [`TransportDecoder`] through
+/// the split oracle, which checks the header is reported once and the
+/// scratch buffer stays within the chunk bound.
+fn stream(text: &[u8], chunk_len: usize, transport: Transport, options: Options) -> Outcome {
     let pieces: Vec<&[u8]> = text.chunks(chunk_len.max(1)).collect();
     stream_pieces(&pieces, transport, options)
-}
-
-fn stream_pieces(
-    pieces: &[&[u8]],
-    transport: Transport,
-    options: Options,
-) -> Result<(Header, Vec<u8>), Error> {
-    let mut decoder = TransportDecoder::new(options, transport);
-    let mut header = None;
-    let mut emm = Vec::new();
-    let largest = pieces.iter().map(|p| p.len()).max().unwrap_or(0);
-    for piece in pieces {
-        let progress = decoder.feed(piece)?;
-        if let Some(h) = progress.header {
-            assert!(header.replace(h).is_none(), "header reported twice");
-        }
-        emm.extend_from_slice(progress.emm);
-        assert!(decoder.scratch_capacity() <= largest * 3 / 4 + 3);
-    }
-    let end = decoder.finish()?;
-    emm.extend_from_slice(end.emm);
-    if let Some(h) = end.header {
-        assert!(header.replace(h).is_none(), "header reported twice");
-    }
-    assert_eq!(end.emm_len, emm.len());
-    Ok((header.expect("finished without a header"), emm))
-}
-
-fn one_shot(body: &[u8], options: Options) -> Result<(Header, Vec<u8>), Error> {
-    Response::parse_with(body, &options).map(|r| (r.header(), r.emm().to_vec()))
-}
-
-/// Splits `text` at `cuts` (modulo `len + 1`; repeats give empty chunks).
-fn chunks<'a>(text: &'a [u8], cuts: &[usize]) -> Vec<&'a [u8]> {
-    let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (text.len() + 1)).collect();
-    cuts.sort_unstable();
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    for cut in cuts {
-        pieces.push(&text[start..cut]);
-        start = cut;
-    }
-    pieces.push(&text[start..]);
-    pieces
 }
 
 /// Base64 of `body` as a sender might write it: padded or not, `\n` or
@@ -339,27 +287,6 @@ fn base64ish_text() -> impl Strategy<Value = Vec<u8>> {
     )
 }
 
-/// The EMM-length error may report less than the whole EMM when streaming.
-fn assert_same(
-    got: Result<(Header, Vec<u8>), Error>,
-    want: Result<(Header, Vec<u8>), Error>,
-) -> Result<(), TestCaseError> {
-    match (got, want) {
-        (
-            Err(Error::EmmTooLong { len, limit }),
-            Err(Error::EmmTooLong {
-                len: whole,
-                limit: want_limit,
-            }),
-        ) => {
-            prop_assert_eq!(limit, want_limit);
-            prop_assert!(limit < len && len <= whole);
-        }
-        (got, want) => prop_assert_eq!(got, want),
-    }
-    Ok(())
-}
-
 proptest! {
     #[test]
     fn every_split_of_every_sender_text_gives_the_one_shot_result(
@@ -375,18 +302,20 @@ proptest! {
 
         // One shot, into a Vec and into a slice.
         let mut buffer = Vec::new();
-        let got = parse_base64(&text, &mut buffer, &options).map(|r| (r.header(), r.emm().to_vec()));
+        let got = Response::parse_base64(&text, &mut buffer, &options).map(|r| (r.header(), r.emm().to_vec()));
         prop_assert_eq!(&got, &want);
         let mut fixed = vec![0u8; body.len()];
-        let got = parse_base64_in(&text, &mut fixed, &options).map(|r| (r.header(), r.emm().to_vec()));
+        let got = decode_into(&text, &mut fixed)
+            .and_then(|len| Response::parse_with(&fixed[..len], &options))
+            .map(|r| (r.header(), r.emm().to_vec()));
         prop_assert_eq!(&got, &want);
 
         // Streamed, explicitly and (when the text starts with a base64
         // character) automatically.
         let pieces = chunks(&text, &cuts);
-        assert_same(stream_pieces(&pieces, Transport::Base64, options), want.clone())?;
+        assert_same(&stream_pieces(&pieces, Transport::Base64, options), &want);
         if text.first().is_some_and(|&b| Transport::detect(b) == Transport::Base64) {
-            assert_same(stream_pieces(&pieces, Transport::Auto, options), want.clone())?;
+            assert_same(&stream_pieces(&pieces, Transport::Auto, options), &want);
         }
 
         // Through Base64Stream and a caller's scratch, without alloc in the path.
@@ -411,8 +340,8 @@ proptest! {
             *first = 0; // status < 2^24, as every code of the spec
         }
         let pieces = chunks(&body, &cuts);
-        assert_same(stream_pieces(&pieces, Transport::Auto, options), one_shot(&body, options))?;
-        assert_same(stream_pieces(&pieces, Transport::Raw, options), one_shot(&body, options))?;
+        assert_same(&stream_pieces(&pieces, Transport::Auto, options), &one_shot(&body, options));
+        assert_same(&stream_pieces(&pieces, Transport::Raw, options), &one_shot(&body, options));
     }
 
     #[test]
@@ -427,7 +356,7 @@ proptest! {
         let at = at % (text.len() + 1);
         text.insert(at, bad);
         let mut buffer = Vec::new();
-        let error = decode_base64(&text, &mut buffer).unwrap_err();
+        let error = decode(&text, &mut buffer).unwrap_err();
         prop_assert!(
             matches!(error, Error::InvalidBase64 { offset, byte, .. } if offset == at && byte == bad),
             "{:?}", error
@@ -443,7 +372,7 @@ proptest! {
         cuts in proptest::collection::vec(any::<usize>(), 0..6),
     ) {
         let mut whole = Vec::new();
-        let one_shot = decode_base64(&text, &mut whole).map(|()| whole.clone());
+        let one_shot = decode(&text, &mut whole).map(|()| whole.clone());
 
         let mut stream = Base64Stream::new();
         let mut decoded = Vec::new();
@@ -476,10 +405,10 @@ proptest! {
 
         // Through the decoder and the one-shot parsers too.
         let mut scratch = Vec::new();
-        let parsed = parse_body(&text, Transport::Base64, &mut scratch, &Options::new())
+        let parsed = Response::parse_base64(&text, &mut scratch, &Options::new())
             .map(|r| (r.header(), r.emm().to_vec()));
         let pieces = chunks(&text, &cuts);
-        assert_same(stream_pieces(&pieces, Transport::Base64, Options::new()), parsed)?;
+        assert_same(&stream_pieces(&pieces, Transport::Base64, Options::new()), &parsed);
         let _ = stream_pieces(&pieces, Transport::Auto, Options::new());
     }
 }

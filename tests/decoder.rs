@@ -3,11 +3,15 @@
 //! limits trip at exactly `max_emm_len + 1`; misuse is an error, never a
 //! panic.
 
-// The collecting and base64 decoders need `alloc`.
-#![cfg(feature = "alloc")]
+// The split oracle (`getemms::fuzzing`) and the collecting decoder need
+// `alloc`; the raw decoder's own tests run without it.
 
-use getemms::decoder::{Collector, Decoder, Progress};
-use getemms::{Error, Header, LicenseStatus, Options, Response, Transport};
+#[cfg(feature = "alloc")]
+use getemms::Transport;
+#[cfg(feature = "alloc")]
+use getemms::decoder::Collector;
+use getemms::decoder::{Decoder, Progress};
+use getemms::{Error, Header, LicenseStatus, Options, Response};
 use proptest::prelude::*;
 
 /// A full-form body: status 1 (OK), asset id 12345, key id 7, EMM CA FE BA BE.
@@ -24,85 +28,13 @@ const REJECTION_600: [u8; 8] = [
     0x00, 0x00, 0x00, 0x00, // asset id = 0
 ];
 
-/// Splits `body` at `cuts` (taken modulo `len + 1`, sorted; repeats give
-/// empty chunks).
-fn chunks<'a>(body: &'a [u8], cuts: &[usize]) -> Vec<&'a [u8]> {
-    let mut cuts: Vec<usize> = cuts.iter().map(|c| c % (body.len() + 1)).collect();
-    cuts.sort_unstable();
-    let mut pieces = Vec::new();
-    let mut start = 0;
-    for cut in cuts {
-        pieces.push(&body[start..cut]);
-        start = cut;
-    }
-    pieces.push(&body[start..]);
-    pieces
-}
-
-/// Runs the decoder over the chunks; checks the header is reported exactly
-/// once and that every EMM slice points into its chunk.
-fn decode(pieces: &[&[u8]], options: Options) -> Result<(Header, Vec<u8>), Error> {
-    let mut decoder = Decoder::new(options);
-    let mut header = None;
-    let mut emm = Vec::new();
-    for piece in pieces {
-        let Progress {
-            header: new_header,
-            emm: slice,
-        } = decoder.feed(piece)?;
-        if let Some(h) = new_header {
-            assert!(header.is_none(), "header reported twice");
-            header = Some(h);
-        }
-        if !slice.is_empty() {
-            let range = piece.as_ptr_range();
-            assert!(range.start <= slice.as_ptr() && slice.as_ptr_range().end <= range.end);
-        }
-        emm.extend_from_slice(slice);
-    }
-    let end = decoder.finish()?;
-    assert!(end.emm.is_empty());
-    assert_eq!(end.emm_len, emm.len());
-    if let Some(h) = end.header {
-        assert!(header.is_none(), "header reported twice");
-        header = Some(h);
-    }
-    assert_eq!(decoder.header(), header);
-    assert!(decoder.is_finished());
-    Ok((header.expect("a finished decoder reported a header"), emm))
-}
-
-fn one_shot(body: &[u8], options: Options) -> Result<(Header, Vec<u8>), Error> {
-    Response::parse_with(body, &options).map(|r| (r.header(), r.emm().to_vec()))
-}
-
-/// Equal results, except that the decoder's `EmmTooLong::len` is what it had
-/// seen when it refused a chunk: over the limit, at most the whole EMM.
-fn assert_same(
-    got: Result<(Header, Vec<u8>), Error>,
-    want: Result<(Header, Vec<u8>), Error>,
-) -> Result<(), TestCaseError> {
-    match (got, want) {
-        (
-            Err(Error::EmmTooLong { len, limit }),
-            Err(Error::EmmTooLong {
-                len: whole,
-                limit: want_limit,
-            }),
-        ) => {
-            prop_assert_eq!(limit, want_limit);
-            prop_assert!(
-                limit < len && len <= whole,
-                "len {} limit {} whole {}",
-                len,
-                limit,
-                whole
-            );
-        }
-        (got, want) => prop_assert_eq!(got, want),
-    }
-    Ok(())
-}
+/// The split oracle, shared with the fuzz targets: `decode` runs the raw
+/// decoder with its checks, `assert_same` compares with the one-shot parse.
+#[cfg(feature = "alloc")]
+use getemms::fuzzing::{
+    assert_same_outcome as assert_same, collect, decode_raw as decode, one_shot,
+    split_at_cuts as chunks,
+};
 
 fn options() -> impl Strategy<Value = Options> {
     (proptest::option::of(0usize..24), any::<bool>()).prop_map(
@@ -113,6 +45,7 @@ fn options() -> impl Strategy<Value = Options> {
     )
 }
 
+#[cfg(feature = "alloc")]
 fn body() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
         proptest::collection::vec(any::<u8>(), 0..=13),
@@ -120,6 +53,7 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
+#[cfg(feature = "alloc")]
 proptest! {
     #[test]
     fn every_split_gives_the_one_shot_result(
@@ -128,13 +62,13 @@ proptest! {
         options in options(),
     ) {
         let pieces = chunks(&body, &cuts);
-        assert_same(decode(&pieces, options), one_shot(&body, options))?;
+        assert_same(&decode(&pieces, options), &one_shot(&body, options));
     }
 
     #[test]
     fn byte_by_byte_gives_the_one_shot_result(body in body(), options in options()) {
         let pieces: Vec<&[u8]> = body.chunks(1).collect();
-        assert_same(decode(&pieces, options), one_shot(&body, options))?;
+        assert_same(&decode(&pieces, options), &one_shot(&body, options));
     }
 
     #[test]
@@ -143,24 +77,13 @@ proptest! {
         cuts in proptest::collection::vec(any::<usize>(), 0..8),
         options in options(),
     ) {
-        let mut buffer = Vec::new();
-        let mut collector = Collector::new(&mut buffer, options);
-        let mut result = Ok(());
-        for piece in chunks(&body, &cuts) {
-            result = collector.push(piece);
-            if result.is_err() {
-                break;
-            }
-        }
-        let got = result
-            .and_then(|()| collector.finish())
-            .map(|r| (r.header(), r.emm().to_vec()));
-        assert_same(got, one_shot(&body, options))?;
-        if let Some(limit) = options.max_emm_len {
-            prop_assert!(buffer.capacity() <= 12 + limit);
-        }
+        // `collect` also checks that the buffer never grows past 12 + limit.
+        let pieces = chunks(&body, &cuts);
+        assert_same(&collect(&pieces, Transport::Raw, options), &one_shot(&body, options));
     }
+}
 
+proptest! {
     #[test]
     fn misuse_is_an_error_never_a_panic(
         ops in proptest::collection::vec(
@@ -218,9 +141,16 @@ fn limit_trips_at_exactly_max_emm_len_plus_one() {
         // EMM of exactly `limit` bytes: accepted.
         let options = Options::new().with_max_emm_len(limit);
         let fits = &body[..12 + limit];
-        let pieces: Vec<&[u8]> = fits.chunks(1).collect();
-        assert_eq!(decode(&pieces, options), one_shot(fits, options));
-        assert!(decode(&pieces, options).is_ok());
+        let mut decoder = Decoder::new(options);
+        let mut emm_len = 0;
+        for byte in fits {
+            emm_len += decoder.feed(std::slice::from_ref(byte)).unwrap().emm.len();
+        }
+        assert_eq!(decoder.finish().map(|end| end.emm_len), Ok(limit));
+        assert_eq!(emm_len, limit);
+        let one_shot = Response::parse_with(fits, &options).unwrap();
+        assert_eq!(decoder.header(), Some(one_shot.header()));
+        assert_eq!(one_shot.emm().len(), limit);
 
         // One more byte, fed one at a time: refused at that byte.
         let mut decoder = Decoder::new(options);
@@ -316,6 +246,7 @@ fn every_truncation_length_is_the_one_shot_error() {
     }
 }
 
+#[cfg(feature = "alloc")]
 #[test]
 fn collector_reuses_its_buffer_across_bodies() {
     let mut buffer = Vec::with_capacity(64);
@@ -333,6 +264,7 @@ fn collector_reuses_its_buffer_across_bodies() {
     assert_eq!(buffer.capacity(), 64);
 }
 
+#[cfg(feature = "alloc")]
 #[test]
 fn collector_never_grows_past_header_plus_limit() {
     let emm = vec![0xAB; 1000];
@@ -381,6 +313,7 @@ fn collector_into_bytes_mut() {
     }
 }
 
+#[cfg(feature = "alloc")]
 #[test]
 fn collector_decodes_base64() {
     let mut buffer = Vec::new();

@@ -2,6 +2,9 @@
 //! target calls, on stable Rust without libFuzzer, so that `cargo test`
 //! re-checks every input the fuzzer ever kept.
 
+// `getemms::fuzzing` and `Response::to_vec` need `alloc`.
+#![cfg(feature = "alloc")]
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,9 @@
 //! Every fuzz target's invariant check, run on random inputs by proptest on
 //! each `cargo test`, so a broken invariant shows up before any fuzz campaign.
 
+// `getemms::fuzzing` and `Response::to_vec` need `alloc`.
+#![cfg(feature = "alloc")]
+
 use getemms::fuzzing::TARGETS;
 use proptest::prelude::*;
 

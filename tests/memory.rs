@@ -13,9 +13,9 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use getemms::decoder::Decoder;
-use getemms::transport::{Transport, TransportDecoder};
-use getemms::{Header, LicenseStatus, Options};
+use getemms::decoder::{Decoder, TransportDecoder};
+
+use getemms::{Header, LicenseStatus, Options, Transport};
 use support::counting_alloc::{CountingAllocator, allocations};
 
 mod support;

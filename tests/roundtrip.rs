@@ -1,6 +1,9 @@
-//! Property tests of the core invariants (DESIGN.md 1, 2, 3, 4, 6): lossless
+//! Property tests of the core invariants (ARCHITECTURE.md lists them): lossless
 //! round trips of both forms, no panic on any bytes, the exact truncation
 //! error, and agreement of the nom and zerocopy paths.
+
+// `getemms::fuzzing` and `Response::to_vec` need `alloc`.
+#![cfg(feature = "alloc")]
 
 use getemms::{Error, LicenseStatus, Options, Response, fuzzing, parse};
 use proptest::prelude::*;

@@ -28,21 +28,36 @@
 //! succeeds: a proxy that forwards them early must be ready to abort the
 //! response on a later error.
 //!
-//! With the `alloc` feature, `Collector` gathers a body into a reusable,
-//! caller-supplied buffer (a `Vec<u8>`, or a `BytesMut` with the `bytes`
-//! feature) and hands back the borrowed [`Response`](crate::Response).
+//! # The module
+//! - [`Decoder`] (this file): the raw decoder.
+//! - [`Transport`] and, with `alloc`, `TransportDecoder` (`transport.rs`):
+//!   bodies sent as **base64 text** (every public Widevine Classic proxy
+//!   sends them so) go through `TransportDecoder::new(options,
+//!   Transport::Base64)`: the same `feed` / `finish` protocol over the text,
+//!   the EMM coming out decoded; `Transport::Auto` picks per body. Without
+//!   `alloc`, pair [`Base64Stream`](crate::base64::Base64Stream) with
+//!   [`Decoder`].
+//! - With `alloc`, `Collector` (`collect.rs`) gathers a body into a
+//!   reusable, caller-supplied buffer (a `Vec<u8>`, or a `BytesMut` with the
+//!   `bytes` feature) and hands back the borrowed
+//!   [`Response`](crate::Response).
 //!
-//! Bodies sent as **base64 text** (every public Widevine Classic proxy does)
-//! go through `transport::TransportDecoder::new(options, Transport::Base64)`
-//! instead (`alloc`): the same `feed` / `finish` protocol over the text, the
-//! EMM coming out decoded; `Transport::Auto` picks per body. Without `alloc`,
-//! pair [`transport::Base64Stream`](crate::transport::Base64Stream) with this
-//! decoder.
+//! Each layer drives the one below only through its public API.
 
 use crate::error::Error;
-use crate::response::{Header, Options};
-use crate::status::LicenseStatus;
+use crate::header::Header;
+use crate::options::Options;
 use crate::wire::{HEADER_LEN, SHORT_LEN, WireHeader, WireShortHeader};
+
+#[cfg(feature = "alloc")]
+mod collect;
+mod transport;
+
+#[cfg(feature = "alloc")]
+pub use collect::{CollectBuffer, Collector};
+pub use transport::Transport;
+#[cfg(feature = "alloc")]
+pub use transport::TransportDecoder;
 
 /// What one [`Decoder::feed`] call learned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -52,8 +67,8 @@ pub struct Progress<'a> {
     /// the body, so [`Finished::header`] reports it instead.)
     pub header: Option<Header>,
     /// The EMM bytes in this chunk, in order: a sub-slice of the chunk that
-    /// was fed (or, for a base64 transport, of the decoder's scratch
-    /// buffer). Often empty.
+    /// was fed (or, for a base64 transport, of the `TransportDecoder`'s
+    /// scratch buffer). Often empty.
     pub emm: &'a [u8],
 }
 
@@ -202,11 +217,7 @@ impl Decoder {
             emm = rest;
             if self.header_len == HEADER_LEN {
                 let wire: WireHeader = zerocopy::transmute!(self.header_bytes);
-                let full = Header::full(
-                    LicenseStatus::new(wire.license_status.get()),
-                    wire.asset_id.get(),
-                    wire.key_id.get(),
-                );
+                let full = Header::from(&wire);
                 self.header = Some(full);
                 header = Some(full);
             }
@@ -255,10 +266,7 @@ impl Decoder {
             }));
         };
         let wire: WireShortHeader = zerocopy::transmute!(*short);
-        let header = Header::short(
-            LicenseStatus::new(wire.license_status.get()),
-            wire.asset_id.get(),
-        );
+        let header = Header::from(&wire);
         self.header = Some(header);
         self.state = State::Finished;
         Ok(Finished {
@@ -326,7 +334,7 @@ impl Decoder {
 
     /// `Ok` while the decoder takes bytes; the stored error, or
     /// [`Error::AlreadyFinished`], otherwise.
-    pub(crate) const fn check_receiving(&self) -> Result<(), Error> {
+    const fn check_receiving(&self) -> Result<(), Error> {
         match self.state {
             State::Receiving => Ok(()),
             State::Finished => Err(Error::AlreadyFinished {
@@ -336,200 +344,17 @@ impl Decoder {
         }
     }
 
-    /// The header bytes received so far (all 12 once the header is known).
-    #[cfg(feature = "alloc")]
-    pub(crate) fn header_received(&self) -> &[u8] {
-        self.header_bytes.get(..self.header_len).unwrap_or(&[])
-    }
-
     /// Puts the decoder in the failed state and returns the error.
-    pub(crate) fn fail(&mut self, error: Error) -> Error {
+    fn fail(&mut self, error: Error) -> Error {
         self.state = State::Failed(error);
         error
-    }
-}
-
-#[cfg(feature = "alloc")]
-pub use collect::{CollectBuffer, Collector};
-
-#[cfg(feature = "alloc")]
-mod collect {
-    use alloc::vec::Vec;
-
-    use crate::error::Error;
-    use crate::response::{Options, Response};
-    use crate::transport::{Transport, TransportDecoder};
-    use crate::wire::HEADER_LEN;
-
-    mod sealed {
-        /// The buffer operations [`Collector`](super::Collector) needs.
-        pub trait Sealed {
-            fn clear_keep_capacity(&mut self);
-            fn len(&self) -> usize;
-            fn capacity(&self) -> usize;
-            /// Grows the capacity to exactly `capacity` (at least), never more
-            /// than asked.
-            fn grow_to(&mut self, capacity: usize);
-            fn append(&mut self, bytes: &[u8]);
-            fn body(&self) -> &[u8];
-        }
-    }
-
-    /// A buffer a [`Collector`] can gather a body into: `Vec<u8>`, and
-    /// `bytes::BytesMut` with the `bytes` feature. Sealed.
-    pub trait CollectBuffer: sealed::Sealed {}
-
-    impl sealed::Sealed for Vec<u8> {
-        fn clear_keep_capacity(&mut self) {
-            self.clear();
-        }
-        fn len(&self) -> usize {
-            Vec::len(self)
-        }
-        fn capacity(&self) -> usize {
-            Vec::capacity(self)
-        }
-        fn grow_to(&mut self, capacity: usize) {
-            self.reserve_exact(capacity.saturating_sub(Vec::len(self)));
-        }
-        fn append(&mut self, bytes: &[u8]) {
-            self.extend_from_slice(bytes);
-        }
-        fn body(&self) -> &[u8] {
-            self
-        }
-    }
-    impl CollectBuffer for Vec<u8> {}
-
-    #[cfg(feature = "bytes")]
-    impl sealed::Sealed for bytes::BytesMut {
-        fn clear_keep_capacity(&mut self) {
-            self.clear();
-        }
-        fn len(&self) -> usize {
-            bytes::BytesMut::len(self)
-        }
-        fn capacity(&self) -> usize {
-            bytes::BytesMut::capacity(self)
-        }
-        fn grow_to(&mut self, capacity: usize) {
-            // `BytesMut::reserve` may double past the request; a fresh
-            // allocation of exactly `capacity` keeps the bound exact.
-            if bytes::BytesMut::capacity(self) < capacity {
-                let mut grown = bytes::BytesMut::with_capacity(capacity);
-                grown.extend_from_slice(self);
-                *self = grown;
-            }
-        }
-        fn append(&mut self, bytes: &[u8]) {
-            self.extend_from_slice(bytes);
-        }
-        fn body(&self) -> &[u8] {
-            self
-        }
-    }
-    #[cfg(feature = "bytes")]
-    impl CollectBuffer for bytes::BytesMut {}
-
-    /// Gathers a body, chunk by chunk, into a caller-supplied buffer and
-    /// hands back the [`Response`] borrowed from it.
-    ///
-    /// The buffer is cleared first and its capacity kept, so one buffer
-    /// serves body after body without reallocating. It grows by doubling,
-    /// but never past `12 + max_emm_len` bytes when a limit is set: the
-    /// decoder refuses the chunk that would cross the limit before it is
-    /// copied.
-    ///
-    /// ```
-    /// use getemms::decoder::Collector;
-    /// use getemms::Options;
-    ///
-    /// let mut body = Vec::new(); // reused across bodies
-    /// let mut collector = Collector::new(&mut body, Options::new().with_max_emm_len(1024));
-    /// collector.push(&[0, 0, 0, 1, 0, 0])?;
-    /// collector.push(&[0, 2, 0, 0, 0, 3, 0xEE])?;
-    /// let response = collector.finish()?;
-    /// assert_eq!(response.asset_id(), 2);
-    /// assert_eq!(response.emm(), &[0xEE]);
-    /// # Ok::<(), getemms::Error>(())
-    /// ```
-    #[derive(Debug)]
-    pub struct Collector<'b, B: CollectBuffer> {
-        decoder: TransportDecoder,
-        buffer: &'b mut B,
-    }
-
-    impl<'b, B: CollectBuffer> Collector<'b, B> {
-        /// A collector of a raw body into `buffer` (cleared first).
-        pub fn new(buffer: &'b mut B, options: Options) -> Self {
-            Self::with_transport(buffer, options, Transport::Raw)
-        }
-
-        /// A collector of a body sent with the given transport; the buffer
-        /// receives the decoded body.
-        pub fn with_transport(buffer: &'b mut B, options: Options, transport: Transport) -> Self {
-            buffer.clear_keep_capacity();
-            Self {
-                decoder: TransportDecoder::new(options, transport),
-                buffer,
-            }
-        }
-
-        /// Takes the next chunk of the body and appends it (decoded, for a
-        /// base64 transport) to the buffer.
-        ///
-        /// # Errors
-        /// As [`Decoder::feed`](super::Decoder::feed) and
-        /// [`TransportDecoder::feed`]; nothing of a refused chunk is copied.
-        pub fn push(&mut self, chunk: &[u8]) -> Result<(), Error> {
-            let options = *self.decoder.decoder().options();
-            let (progress, header_received) = self.decoder.feed_parts(chunk)?;
-            // The buffer holds the body in order, so while it is shorter
-            // than the header its length is the header bytes it already has.
-            let new_header = header_received.get(self.buffer.len()..).unwrap_or(&[]);
-            append_bounded(self.buffer, new_header, &options);
-            append_bounded(self.buffer, progress.emm, &options);
-            Ok(())
-        }
-
-        /// Says the body has ended and returns it, parsed, borrowed from the
-        /// buffer.
-        ///
-        /// # Errors
-        /// As [`Decoder::finish`](super::Decoder::finish).
-        pub fn finish(mut self) -> Result<Response<'b>, Error> {
-            let options = *self.decoder.decoder().options();
-            let end = self.decoder.finish()?;
-            append_bounded(self.buffer, end.emm, &options);
-            let buffer: &'b B = self.buffer;
-            Response::parse_with(buffer.body(), &options)
-        }
-
-        /// The decoder underneath, for its state accessors.
-        #[must_use]
-        pub fn decoder(&self) -> &TransportDecoder {
-            &self.decoder
-        }
-    }
-
-    /// Appends `bytes`, growing by doubling but never past the body bound
-    /// `12 + max_emm_len`.
-    fn append_bounded<B: CollectBuffer>(buffer: &mut B, bytes: &[u8], options: &Options) {
-        let needed = buffer.len().saturating_add(bytes.len());
-        if needed > buffer.capacity() {
-            let mut target = needed.max(buffer.capacity().saturating_mul(2));
-            if let Some(limit) = options.max_emm_len {
-                target = target.min(HEADER_LEN.saturating_add(limit)).max(needed);
-            }
-            buffer.grow_to(target);
-        }
-        buffer.append(bytes);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::status::LicenseStatus;
 
     // license status 1 (OK), asset id 12345, key id 7, EMM CA FE
     static FULL: [u8; 14] = [

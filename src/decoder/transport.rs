@@ -1,0 +1,310 @@
+//! [`Transport`]: how a body travels (raw bytes or base64 text), and, with
+//! `alloc`, [`TransportDecoder`]: the incremental [`Decoder`] over either.
+//!
+//! `TransportDecoder` is a composition: a [`Base64Stream`] turns each chunk
+//! of text into body bytes in a scratch buffer, and a [`Decoder`] takes
+//! those bytes. Each keeps its own state (failed, finished) and is driven
+//! only through its public API.
+
+use crate::base64::is_alphabet;
+#[cfg(feature = "alloc")]
+use {
+    super::{Decoder, Finished, Progress},
+    crate::base64::Base64Stream,
+    crate::error::Error,
+    crate::header::Header,
+    crate::options::Options,
+    alloc::vec::Vec,
+};
+
+/// How a body is carried.
+///
+/// There is deliberately no `Default`: which transport a proxy speaks is a
+/// decision, and [`Auto`](Self::Auto) has an edge (see there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Transport {
+    /// The body's bytes as they are (`application/octet-stream`).
+    Raw,
+    /// The body as base64 text (`Content-Transfer-Encoding: base64`).
+    Base64,
+    /// Decided by the first byte of the body, see [`Transport::detect`].
+    ///
+    /// The rule: a first byte from the base64 alphabet (`A–Z a–z 0–9 + /`)
+    /// means base64, anything else means raw. Every license status below
+    /// 2^24 (all codes of the spec, and the third-party range 512–999)
+    /// puts `0x00` first on the raw wire, which is not a base64 character,
+    /// while base64 of such a body starts with `A`. A raw body whose
+    /// status is 0x2B00_0000 or more may start with a base64 letter (`+`
+    /// is 0x2B) and would be taken for base64; base64 text that starts with
+    /// a line break would be taken for raw. Give the transport explicitly
+    /// when either can happen; an explicit `Raw` or `Base64` never looks at
+    /// the bytes to decide.
+    Auto,
+}
+
+impl Transport {
+    /// The transport named by a `Content-Transfer-Encoding` header value:
+    /// `base64` → [`Base64`](Self::Base64); `binary`, `8bit`, `7bit` →
+    /// [`Raw`](Self::Raw). Case and surrounding whitespace are ignored.
+    /// `None` for anything else (e.g. `quoted-printable`), which this crate
+    /// does not decode.
+    ///
+    /// ```
+    /// use getemms::Transport;
+    ///
+    /// assert_eq!(Transport::from_content_transfer_encoding(" Base64 "), Some(Transport::Base64));
+    /// assert_eq!(Transport::from_content_transfer_encoding("binary"), Some(Transport::Raw));
+    /// assert_eq!(Transport::from_content_transfer_encoding("quoted-printable"), None);
+    /// ```
+    #[must_use]
+    pub fn from_content_transfer_encoding(value: &str) -> Option<Self> {
+        let value = value.trim();
+        if value.eq_ignore_ascii_case("base64") {
+            Some(Self::Base64)
+        } else if ["binary", "8bit", "7bit"]
+            .iter()
+            .any(|raw| value.eq_ignore_ascii_case(raw))
+        {
+            Some(Self::Raw)
+        } else {
+            None
+        }
+    }
+
+    /// The [`Auto`](Self::Auto) rule: `Base64` when `first_byte` is in the
+    /// base64 alphabet, `Raw` otherwise.
+    ///
+    /// ```
+    /// use getemms::Transport;
+    ///
+    /// assert_eq!(Transport::detect(0x00), Transport::Raw); // status < 2^24
+    /// assert_eq!(Transport::detect(b'A'), Transport::Base64);
+    /// ```
+    #[must_use]
+    pub const fn detect(first_byte: u8) -> Self {
+        if is_alphabet(first_byte) {
+            Self::Base64
+        } else {
+            Self::Raw
+        }
+    }
+
+    /// This transport with `Auto` decided from the first byte of `body`
+    /// (`Raw` for an empty body); `Raw` and `Base64` are returned unchanged.
+    #[must_use]
+    pub const fn resolve(self, body: &[u8]) -> Self {
+        match (self, body.first()) {
+            (Self::Auto, Some(&first)) => Self::detect(first),
+            (Self::Auto, None) => Self::Raw,
+            (explicit, _) => explicit,
+        }
+    }
+}
+
+/// The incremental [`Decoder`] over any [`Transport`].
+///
+/// With [`Transport::Raw`] it is the raw decoder: the EMM comes back as
+/// sub-slices of the chunks fed. With [`Transport::Base64`] each chunk
+/// of text is decoded into a scratch buffer owned by the decoder, and
+/// the EMM comes back as sub-slices of that buffer, valid until the
+/// next call. That is why [`feed`](Self::feed) borrows `self` for as
+/// long as the [`Progress`] lives; callers of the raw path who want the
+/// slices tied to their chunk only use [`Decoder`] directly.
+///
+/// The scratch buffer grows to `3/4` of the largest chunk fed, plus 3
+/// bytes, and is kept across [`reset`](Self::reset): memory is bounded
+/// by the chunk size, not the body.
+///
+/// The header, the EMM and the errors are those of the one-shot parse of
+/// the decoded body (see [`Decoder`]), with one difference only a
+/// stream can have: when a chunk crosses `max_emm_len` before a later
+/// chunk brings an invalid character, the stream reports
+/// [`Error::EmmTooLong`] while
+/// [`Response::parse_base64`](crate::Response::parse_base64) reports the
+/// [`Error::InvalidBase64`] it meets while decoding first.
+///
+/// ```
+/// use getemms::decoder::TransportDecoder;
+/// use getemms::{Options, Transport};
+///
+/// // status 1, asset id 12345, key id 7, EMM CA FE; as a Perl proxy sends it
+/// let text = b"AAAAAQAAMDkAAAAHyv4=\n";
+/// let mut decoder = TransportDecoder::new(Options::new(), Transport::Auto);
+/// let mut emm = Vec::new();
+/// for chunk in text.chunks(3) {
+///     emm.extend_from_slice(decoder.feed(chunk)?.emm);
+/// }
+/// let end = decoder.finish()?;
+/// emm.extend_from_slice(end.emm);
+/// assert_eq!(decoder.transport(), Transport::Base64);
+/// assert_eq!(emm, [0xCA, 0xFE]);
+/// # Ok::<(), getemms::Error>(())
+/// ```
+// No `PartialEq`/`Hash`: the scratch buffer's stale bytes would take part.
+#[cfg(feature = "alloc")]
+#[derive(Debug, Clone)]
+pub struct TransportDecoder {
+    decoder: Decoder,
+    /// The transport asked for.
+    configured: Transport,
+    /// The transport in use: `Auto` until the first byte decides.
+    transport: Transport,
+    base64: Base64Stream,
+    scratch: Vec<u8>,
+}
+
+#[cfg(feature = "alloc")]
+impl TransportDecoder {
+    /// A decoder for one body carried by `transport`.
+    #[must_use]
+    pub const fn new(options: Options, transport: Transport) -> Self {
+        Self {
+            decoder: Decoder::new(options),
+            configured: transport,
+            transport,
+            base64: Base64Stream::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Forgets the current body (and any error) and gets ready for the
+    /// next one, keeping the options, the configured transport and the
+    /// scratch buffer's capacity.
+    pub fn reset(&mut self) {
+        self.decoder.reset();
+        self.transport = self.configured;
+        self.base64 = Base64Stream::new();
+    }
+
+    /// Takes the next chunk of the body, as it came from the transport.
+    ///
+    /// # Errors
+    /// As [`Decoder::feed`], plus [`Error::InvalidBase64`] for base64
+    /// text. After any error the decoder is failed and returns it again.
+    pub fn feed<'a>(&'a mut self, chunk: &'a [u8]) -> Result<Progress<'a>, Error> {
+        let Self {
+            decoder,
+            transport,
+            base64,
+            scratch,
+            ..
+        } = self;
+        // An empty feed changes nothing; it returns the raw decoder's
+        // error, or `AlreadyFinished`, once there is one.
+        decoder.feed(&[])?;
+        if *transport == Transport::Auto {
+            match chunk.first() {
+                Some(&first) => *transport = Transport::detect(first),
+                None => return Ok(Progress::default()),
+            }
+        }
+        match *transport {
+            Transport::Base64 => {
+                let bound = base64.decoded_len_bound(chunk.len());
+                if scratch.len() < bound {
+                    scratch.reserve_exact(bound - scratch.len());
+                    scratch.resize(bound, 0);
+                }
+                let decoded_len = base64.decode_chunk(chunk, scratch)?;
+                let scratch: &'a Vec<u8> = scratch;
+                decoder.feed(scratch.get(..decoded_len).unwrap_or(&[]))
+            }
+            Transport::Raw | Transport::Auto => decoder.feed(chunk),
+        }
+    }
+
+    /// Says the body has ended. For base64, this settles the last 0–2
+    /// bytes of the text, which come back in [`Finished::emm`].
+    ///
+    /// # Errors
+    /// As [`Decoder::finish`], plus [`Error::TruncatedBase64`] and
+    /// [`Error::InvalidBase64`] (a non-canonical last character) for
+    /// base64, and [`Error::EmmTooLong`] when those last bytes cross
+    /// the limit.
+    pub fn finish(&mut self) -> Result<Finished<'_>, Error> {
+        let Self {
+            decoder,
+            transport,
+            base64,
+            ..
+        } = self;
+        decoder.feed(&[])?;
+        match *transport {
+            Transport::Base64 => {
+                let tail = base64.finish()?;
+                let progress = decoder.feed(tail)?;
+                let end = decoder.finish()?;
+                Ok(Finished {
+                    header: progress.header.or(end.header),
+                    emm: progress.emm,
+                    emm_len: end.emm_len,
+                })
+            }
+            Transport::Raw | Transport::Auto => decoder.finish(),
+        }
+    }
+
+    /// The transport in use: the configured one, or for
+    /// [`Transport::Auto`] what the first byte decided (`Auto` until a
+    /// byte came).
+    #[must_use]
+    pub const fn transport(&self) -> Transport {
+        self.transport
+    }
+
+    /// The options the decoder enforces.
+    #[must_use]
+    pub const fn options(&self) -> &Options {
+        self.decoder.options()
+    }
+
+    /// The header, once known; see [`Decoder::header`].
+    #[must_use]
+    pub const fn header(&self) -> Option<Header> {
+        self.decoder.header()
+    }
+
+    /// Decoded EMM bytes accepted so far.
+    #[must_use]
+    pub const fn emm_len(&self) -> usize {
+        self.decoder.emm_len()
+    }
+
+    /// Whether [`finish`](Self::finish) has succeeded.
+    #[must_use]
+    pub const fn is_finished(&self) -> bool {
+        self.decoder.is_finished()
+    }
+
+    /// The error the decoder failed with, if it has: the base64 text's or
+    /// the body's.
+    #[must_use]
+    pub const fn error(&self) -> Option<Error> {
+        match self.base64.error() {
+            Some(error) => Some(error),
+            None => self.decoder.error(),
+        }
+    }
+
+    /// Bytes the base64 scratch buffer holds room for (0 on the raw
+    /// path): at most `3/4` of the largest chunk fed, plus 3.
+    #[must_use]
+    pub fn scratch_capacity(&self) -> usize {
+        self.scratch.capacity()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_transport_rules() {
+        let rejection_600 = [0x00, 0x00, 0x02, 0x58, 0x00, 0x00, 0x00, 0x00];
+        assert_eq!(Transport::Auto.resolve(&rejection_600), Transport::Raw);
+        assert_eq!(Transport::Auto.resolve(b"AAACWAAAAAA="), Transport::Base64);
+        assert_eq!(Transport::Auto.resolve(b""), Transport::Raw);
+        assert_eq!(Transport::Raw.resolve(b"AAAA"), Transport::Raw);
+        assert_eq!(Transport::Base64.resolve(&[0]), Transport::Base64);
+    }
+}
