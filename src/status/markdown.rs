@@ -4,7 +4,8 @@
 //! escaping rule:
 //!
 //! - [`Cell::Text`] is backslash-escaped wherever markdown would read
-//!   markup or a cell boundary: `\ | ` * _ < > [ ]`;
+//!   markup or a cell boundary: before each backslash, pipe, backtick, `*`,
+//!   `_`, `<`, `>`, `[` and `]`;
 //! - [`Cell::Code`] is written as code spans, joined by a separator, inside
 //!   which only the cell boundary `|` is escaped (`\|`, as GFM tables
 //!   require); a text holding a backtick gets a double-backtick fence.
@@ -152,5 +153,28 @@ impl<W: fmt::Write + ?Sized> fmt::Write for Escaped<'_, W> {
             self.out.write_char(c)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(all(test, feature = "alloc"))]
+mod tests {
+    use alloc::string::String;
+
+    use super::{Cell, write_line};
+
+    #[test]
+    fn test_one_escaping_rule() {
+        let mut out = String::new();
+        let names: &[&str] = &["a|b", "c`d"];
+        write_line(
+            &mut out,
+            &[
+                Cell::Text(&"x|y <z> *w*"),
+                Cell::Text(&""),
+                Cell::Code(&names, "<br>"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(out, "| x\\|y \\<z\\> \\*w\\* | | `a\\|b`<br>`` c`d `` |\n");
     }
 }
