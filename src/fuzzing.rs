@@ -205,8 +205,8 @@ pub fn status_codes(data: &[u8]) {
     use core::str::FromStr;
 
     use crate::status::{
-        ClientStatus, DcpStatus, FtpError, GuiStatus, IdStatus, PackageGuiStatus, PackageStatus,
-        ReplyCode, ReplyLine, StoredLicenseAction,
+        ClientStatus, DcpStatus, FtpError, GuiStatus, IdStatus, NameError, PackageGuiStatus,
+        PackageStatus, ReplyCode, ReplyLine, StoredLicenseAction,
     };
 
     /// Code → type → code, and the text forms parse back to the code.
@@ -224,7 +224,7 @@ pub fn status_codes(data: &[u8]) {
             if let Some(name) = status.name() {
                 match <$Type>::from_str(name) {
                     Ok(parsed) => assert_eq!(parsed, status),
-                    Err(Error::AmbiguousName { codes, .. }) => assert!(codes.contains(&code)),
+                    Err(NameError::Ambiguous { codes, .. }) => assert!(codes.contains(&code)),
                     Err(other) => panic!("{name} does not parse back: {other}"),
                 }
             }
@@ -272,8 +272,8 @@ pub fn status_codes(data: &[u8]) {
     let id = PackageStatus::parse(text);
     assert_eq!(id.as_str(), text);
     assert_eq!(id.to_string(), text);
-    assert_eq!(id.known(), IdStatus::from_str(text).ok());
-    if let Some(known) = id.known() {
+    assert_eq!(id.recognized(), IdStatus::from_str(text).ok());
+    if let Some(known) = id.recognized() {
         assert_eq!(known.as_str(), text);
         assert_eq!(id.gui_status(), known.gui_status());
         if let Some(gui) = known.gui_status() {
@@ -283,7 +283,7 @@ pub fn status_codes(data: &[u8]) {
     let gui = PackageGuiStatus::parse(text);
     assert_eq!(gui.as_str(), text);
     assert_eq!(gui.to_string(), text);
-    assert_eq!(gui.known(), GuiStatus::from_str(text).ok());
+    assert_eq!(gui.recognized(), GuiStatus::from_str(text).ok());
     // FTP: the code column, the description, and reply lines.
     if let Ok(code) = ReplyCode::from_str(text) {
         assert_eq!(code.to_string(), text);

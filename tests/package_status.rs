@@ -1,9 +1,9 @@
 //! VOD Dealer package status against a second, independent transcription of
 //! section 5 of "Status and Error Codes" 1.3.
 
-use getemms::Error;
+use getemms::status::NameError;
 use getemms::status::package::{
-    self, GuiStatus, IdStatus, PackageGuiStatus, PackageStatus, ROWS, Stage,
+    self, GuiStatus, IdStatus, PackageGuiStatus, PackageStatus, PackageStatusRow, Stage,
 };
 use proptest::prelude::*;
 
@@ -118,18 +118,18 @@ const SPEC: &[(&[&str], Option<&str>, &str)] = &[
 #[test]
 fn counts_match_the_spec_no_invented_rows() {
     assert_eq!(SPEC.len(), 22);
-    assert_eq!(ROWS.len(), SPEC.len());
+    assert_eq!(PackageStatusRow::rows().len(), SPEC.len());
     let ids: usize = SPEC.iter().map(|(ids, _, _)| ids.len()).sum();
-    assert_eq!(IdStatus::ALL.len(), ids);
-    assert_eq!(IdStatus::ALL.len(), 20);
+    assert_eq!(IdStatus::rows().len(), ids);
+    assert_eq!(IdStatus::rows().len(), 20);
     let guis = SPEC.iter().filter(|(_, gui, _)| gui.is_some()).count();
-    assert_eq!(GuiStatus::ALL.len(), guis);
-    assert_eq!(GuiStatus::ALL.len(), 16);
+    assert_eq!(GuiStatus::rows().len(), guis);
+    assert_eq!(GuiStatus::rows().len(), 16);
 }
 
 #[test]
 fn every_row_matches_the_spec() {
-    for (row, (ids, gui, description)) in ROWS.iter().zip(SPEC) {
+    for (row, (ids, gui, description)) in PackageStatusRow::rows().zip(SPEC) {
         let row_ids: Vec<&str> = row.id_statuses.iter().map(|id| id.as_str()).collect();
         assert_eq!(row_ids, *ids, "id statuses of {description:?}");
         assert_eq!(row.gui_status.map(GuiStatus::as_str), *gui);
@@ -147,7 +147,7 @@ fn every_id_status_parses_maps_and_describes_as_the_spec() {
             assert_eq!(status.gui_status().map(GuiStatus::as_str), *gui, "{name}");
             assert_eq!(status.description(), *description, "{name}");
             let lossless = PackageStatus::parse(name);
-            assert_eq!(lossless, PackageStatus::Known(status));
+            assert_eq!(lossless, PackageStatus::Recognized(status));
             assert_eq!(lossless.gui_status(), status.gui_status());
             assert_eq!(lossless.description(), Some(*description));
         }
@@ -165,19 +165,19 @@ fn every_gui_status_parses_maps_and_describes_as_the_spec() {
         assert_eq!(mapped, *ids, "{name}");
         assert_eq!(status.description(), *description);
         let lossless = PackageGuiStatus::parse(name);
-        assert_eq!(lossless.known(), Some(status));
+        assert_eq!(lossless.recognized(), Some(status));
         assert_eq!(lossless.id_statuses(), status.id_statuses());
     }
 }
 
 #[test]
 fn mapping_both_ways_agrees() {
-    for &id in IdStatus::ALL {
+    for id in IdStatus::rows() {
         if let Some(gui) = id.gui_status() {
             assert!(gui.id_statuses().contains(&id), "{id}");
         }
     }
-    for &gui in GuiStatus::ALL {
+    for gui in GuiStatus::rows() {
         for &id in gui.id_statuses() {
             assert_eq!(id.gui_status(), Some(gui));
         }
@@ -186,11 +186,11 @@ fn mapping_both_ways_agrees() {
 
 #[test]
 fn all_lists_round_trip_through_display_and_from_str() {
-    for &id in IdStatus::ALL {
+    for id in IdStatus::rows() {
         assert_eq!(id.to_string().parse::<IdStatus>(), Ok(id));
-        assert_eq!(PackageStatus::parse(&id.to_string()).known(), Some(id));
+        assert_eq!(PackageStatus::parse(&id.to_string()).recognized(), Some(id));
     }
-    for &gui in GuiStatus::ALL {
+    for gui in GuiStatus::rows() {
         assert_eq!(gui.to_string().parse::<GuiStatus>(), Ok(gui));
     }
 }
@@ -211,7 +211,7 @@ fn names_are_exact_not_case_folded_or_trimmed() {
     ] {
         assert_eq!(
             text.parse::<IdStatus>(),
-            Err(Error::UnknownName {
+            Err(NameError::Unknown {
                 table: getemms::status::Table::PackageIdStatus
             }),
             "{text:?}"
@@ -237,7 +237,7 @@ fn unrecognised_strings_are_kept_verbatim() {
         assert_eq!(status, PackageStatus::Unrecognized(text));
         assert_eq!(status.as_str(), text);
         assert_eq!(status.to_string(), text);
-        assert_eq!(status.known(), None);
+        assert_eq!(status.recognized(), None);
         assert_eq!(status.gui_status(), None);
         assert_eq!(status.description(), None);
         assert_eq!(status.stage(), None);
@@ -281,7 +281,7 @@ fn dashboard_classification() {
         (I::PackageDeleteFailed, Some(Stage::Delete), true, true),
         (I::Error, None, true, true),
     ];
-    assert_eq!(ids.len(), IdStatus::ALL.len());
+    assert_eq!(ids.len(), IdStatus::rows().len());
     for (id, stage, failure, terminal) in ids {
         assert_eq!(
             (id.stage(), id.is_failure(), id.is_terminal()),
@@ -307,7 +307,7 @@ fn dashboard_classification() {
         (G::Completed, Some(Stage::Done), false, true),
         (G::GeneralError, None, true, true),
     ];
-    assert_eq!(guis.len(), GuiStatus::ALL.len());
+    assert_eq!(guis.len(), GuiStatus::rows().len());
     for (gui, stage, failure, terminal) in guis {
         assert_eq!(
             (gui.stage(), gui.is_failure(), gui.is_terminal()),
@@ -316,7 +316,7 @@ fn dashboard_classification() {
         );
     }
     // An id status and its GUI status are one row, so they agree.
-    for &id in IdStatus::ALL {
+    for id in IdStatus::rows() {
         if let Some(gui) = id.gui_status() {
             assert_eq!(
                 (id.stage(), id.is_failure(), id.is_terminal()),
@@ -324,7 +324,7 @@ fn dashboard_classification() {
             );
         }
     }
-    assert_eq!(Stage::ALL.len(), 8);
+    assert_eq!(Stage::rows().len(), 8);
     assert_eq!(Stage::NotStarted.to_string(), "not started");
 }
 
@@ -358,11 +358,7 @@ fn markdown_is_rendered_from_the_table() {
         "| `exportRetry` | | Export failed and will retry. Please take action to fix ftp problem. |"
     );
     // Id statuses are written as code spans, which cannot hold these.
-    assert!(
-        IdStatus::ALL
-            .iter()
-            .all(|id| !id.as_str().contains(['`', '|']))
-    );
+    assert!(IdStatus::rows().all(|id| !id.as_str().contains(['`', '|'])));
     for (line, (_, gui, _)) in lines[4..].iter().zip(SPEC) {
         if let Some(gui) = gui {
             assert!(line.contains(&format!(" {gui} |")), "{line}");
@@ -373,12 +369,12 @@ fn markdown_is_rendered_from_the_table() {
 #[cfg(feature = "serde")]
 #[test]
 fn serde_uses_the_spec_strings() {
-    for &id in IdStatus::ALL {
+    for id in IdStatus::rows() {
         let json = serde_json::to_string(&id).unwrap();
         assert_eq!(json, format!("\"{id}\""));
         assert_eq!(serde_json::from_str::<IdStatus>(&json).unwrap(), id);
     }
-    for &gui in GuiStatus::ALL {
+    for gui in GuiStatus::rows() {
         let json = serde_json::to_string(&gui).unwrap();
         assert_eq!(json, format!("\"{gui}\""));
         assert_eq!(serde_json::from_str::<GuiStatus>(&json).unwrap(), gui);
@@ -387,14 +383,14 @@ fn serde_uses_the_spec_strings() {
     assert!(serde_json::from_str::<GuiStatus>("\"queued\"").is_err());
 
     let known: PackageStatus<'_> = serde_json::from_str("\"exportRetry\"").unwrap();
-    assert_eq!(known, PackageStatus::Known(IdStatus::ExportRetry));
+    assert_eq!(known, PackageStatus::Recognized(IdStatus::ExportRetry));
     let unknown: PackageStatus<'_> = serde_json::from_str("\"reticulating\"").unwrap();
     assert_eq!(unknown, PackageStatus::Unrecognized("reticulating"));
     assert_eq!(serde_json::to_string(&unknown).unwrap(), "\"reticulating\"");
     // A known name with escapes cannot be borrowed but is still understood;
     // an unknown one with escapes cannot be kept without allocating.
     let escaped: PackageGuiStatus<'_> = serde_json::from_str("\"Pull\\u0020Queue\"").unwrap();
-    assert_eq!(escaped.known(), Some(GuiStatus::PullQueue));
+    assert_eq!(escaped.recognized(), Some(GuiStatus::PullQueue));
     assert!(serde_json::from_str::<PackageStatus<'_>>("\"a\\nb\"").is_err());
 }
 
@@ -416,13 +412,13 @@ proptest! {
 
     #[test]
     fn near_names_are_kept_verbatim(
-        index in 0..IdStatus::ALL.len(),
+        index in 0..IdStatus::rows().len(),
         prefix in "[ a-zA-Z]{0,2}",
         suffix in "[ a-zA-Z\r\n]{0,2}",
     ) {
-        let text = format!("{prefix}{}{suffix}", IdStatus::ALL[index]);
+        let text = format!("{prefix}{}{suffix}", IdStatus::rows().nth(index).unwrap());
         let status = PackageStatus::parse(&text);
         prop_assert_eq!(status.to_string(), text.as_str());
-        prop_assert_eq!(status.known().is_some(), IdStatus::from_name(&text).is_some());
+        prop_assert_eq!(status.recognized().is_some(), IdStatus::from_name(&text).is_some());
     }
 }

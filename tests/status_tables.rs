@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use getemms::status::{Entry, Source, StoredLicenseAction};
-use getemms::{ClientStatus, DcpStatus, Error, LicenseCategory, LicenseStatus};
+use getemms::status::{NameError, Row, Source, StoredLicenseAction};
+use getemms::{ClientStatus, DcpStatus, LicenseCategory, LicenseStatus};
 use proptest::prelude::*;
 
 /// Section 3, "Widevine license status": every single-code row.
@@ -240,7 +240,7 @@ const DCP_ROWS: &[(u32, &str)] = &[
     (12, "Unhandled exception"),
 ];
 
-fn codes<S: Copy + Into<u32>>(entries: impl Iterator<Item = Entry<S>>) -> Vec<u32> {
+fn codes<S: Copy + Into<u32>>(entries: impl Iterator<Item = Row<S>>) -> Vec<u32> {
     entries.map(|entry| entry.code()).collect()
 }
 
@@ -262,9 +262,9 @@ fn license_table_is_the_spec_table() {
         assert!(status.is_known(), "license status {code}");
     }
     // No row invented: the known codes are exactly the spec's 69 rows.
-    assert_eq!(LicenseStatus::known().len(), 69);
-    assert_eq!(codes(LicenseStatus::known()), distinct(LICENSE_ROWS));
-    for (entry, &(code, text)) in LicenseStatus::known().zip(LICENSE_ROWS) {
+    assert_eq!(LicenseStatus::rows().len(), 69);
+    assert_eq!(codes(LicenseStatus::rows()), distinct(LICENSE_ROWS));
+    for (entry, &(code, text)) in LicenseStatus::rows().zip(LICENSE_ROWS) {
         assert_eq!((entry.code(), entry.description()), (code, text));
         assert_eq!(entry.name(), entry.const_name());
         assert_eq!(entry.status().name(), Some(entry.const_name()));
@@ -335,7 +335,7 @@ fn license_range_boundaries() {
             None => {
                 assert_eq!(
                     LicenseStatus::third_party(code),
-                    Err(Error::NotThirdParty { code })
+                    Err(NameError::NotThirdParty { code })
                 );
                 assert_eq!(status.category(), LicenseCategory::Unknown);
                 assert_eq!(status.description(), None);
@@ -351,7 +351,7 @@ fn license_range_boundaries() {
 
 #[test]
 fn license_categories_cover_every_row() {
-    for entry in LicenseStatus::known() {
+    for entry in LicenseStatus::rows() {
         let category = entry.status().category();
         let expected_unknown = matches!(entry.code(), 0 | 46);
         assert_eq!(
@@ -429,17 +429,17 @@ fn client_table_is_the_spec_table() {
         assert_eq!(status.source(), Some(Source::Spec1_3), "{code}");
     }
     // Every spec name of the crate is a spec row: none invented.
-    let spec_rows: usize = ClientStatus::known()
+    let spec_rows: usize = ClientStatus::rows()
         .map(|entry| entry.status().spec_names().len())
         .sum();
     assert_eq!(spec_rows, CLIENT_ROWS.len());
-    let spec_codes: Vec<u32> = ClientStatus::known()
+    let spec_codes: Vec<u32> = ClientStatus::rows()
         .filter(|entry| entry.status().source() == Some(Source::Spec1_3))
         .map(|entry| entry.code())
         .collect();
     assert_eq!(spec_codes, distinct(CLIENT_ROWS));
     // Spec rows plus the later SDK's five, nothing else.
-    assert_eq!(ClientStatus::known().len(), 48 + 5);
+    assert_eq!(ClientStatus::rows().len(), 48 + 5);
 }
 
 #[test]
@@ -474,7 +474,7 @@ fn client_range_boundaries() {
             Some(_) => assert_eq!(ClientStatus::third_party(code), Ok(status)),
             None => assert_eq!(
                 ClientStatus::third_party(code),
-                Err(Error::NotThirdParty { code })
+                Err(NameError::NotThirdParty { code })
             ),
         }
     }
@@ -490,7 +490,7 @@ fn client_names_match_the_sdk_header() {
         assert_eq!(status.sdk_name(), Some(name), "client status {code}");
         assert_eq!(name.parse(), Ok(status), "{name}");
     }
-    let with_sdk_name: Vec<u32> = ClientStatus::known()
+    let with_sdk_name: Vec<u32> = ClientStatus::rows()
         .filter(|entry| entry.status().sdk_name().is_some())
         .map(|entry| entry.code())
         .collect();
@@ -502,7 +502,7 @@ fn client_names_match_the_sdk_header() {
 
 #[test]
 fn client_later_sdk_rows() {
-    let later: Vec<u32> = ClientStatus::known()
+    let later: Vec<u32> = ClientStatus::rows()
         .filter(|entry| entry.status().source() == Some(Source::LaterSdk))
         .map(|entry| entry.code())
         .collect();
@@ -571,7 +571,7 @@ fn client_1008_1006_2008_resolution() {
     for (name, pair) in ambiguous {
         assert_eq!(
             name.parse::<ClientStatus>(),
-            Err(Error::AmbiguousName {
+            Err(NameError::Ambiguous {
                 table: getemms::status::Table::ClientStatus,
                 name,
                 codes: pair,
@@ -609,8 +609,8 @@ fn dcp_table_is_the_spec_table() {
     for &(code, text) in DCP_ROWS {
         assert_eq!(DcpStatus::new(code).description(), Some(text), "DCP {code}");
     }
-    assert_eq!(DcpStatus::known().len(), DCP_ROWS.len());
-    assert_eq!(codes(DcpStatus::known()), distinct(DCP_ROWS));
+    assert_eq!(DcpStatus::rows().len(), DCP_ROWS.len());
+    assert_eq!(codes(DcpStatus::rows()), distinct(DCP_ROWS));
     assert_eq!(DcpStatus::new(13).description(), None);
     assert_eq!(DcpStatus::new(13).to_string(), "13");
     assert_eq!(
@@ -626,9 +626,9 @@ fn dcp_table_is_the_spec_table() {
 /// Every spelling a row answers to parses back to its code, exactly and in
 /// other letter cases; the only exceptions are the two documented ambiguous
 /// client names.
-fn assert_names_round_trip<S>(spellings: impl Fn(S) -> Vec<String>, entries: Vec<Entry<S>>)
+fn assert_names_round_trip<S>(spellings: impl Fn(S) -> Vec<String>, entries: Vec<Row<S>>)
 where
-    S: Copy + Into<u32> + std::str::FromStr<Err = Error> + PartialEq + std::fmt::Debug,
+    S: Copy + Into<u32> + std::str::FromStr<Err = NameError> + PartialEq + std::fmt::Debug,
 {
     for entry in entries {
         for spelling in spellings(entry.status()) {
@@ -639,7 +639,7 @@ where
             ] {
                 match candidate.parse::<S>() {
                     Ok(status) => assert_eq!(status, entry.status(), "{candidate}"),
-                    Err(Error::AmbiguousName { codes, .. }) => {
+                    Err(NameError::Ambiguous { codes, .. }) => {
                         assert!(
                             candidate.eq_ignore_ascii_case("WVMKStatus_Configuration_Error")
                                 || candidate.eq_ignore_ascii_case("WVMKStatus_Internal_Error"),
@@ -665,7 +665,7 @@ fn every_name_parses_back_to_its_code() {
                 status.description().unwrap().to_owned(),
             ]
         },
-        LicenseStatus::known().collect(),
+        LicenseStatus::rows().collect(),
     );
     assert_names_round_trip(
         |status: ClientStatus| {
@@ -680,7 +680,7 @@ fn every_name_parses_back_to_its_code() {
             spellings.extend(status.sdk_name().map(str::to_owned));
             spellings
         },
-        ClientStatus::known().collect(),
+        ClientStatus::rows().collect(),
     );
     assert_names_round_trip(
         |status: DcpStatus| {
@@ -691,7 +691,7 @@ fn every_name_parses_back_to_its_code() {
                 status.description().unwrap().to_owned(),
             ]
         },
-        DcpStatus::known().collect(),
+        DcpStatus::rows().collect(),
     );
     // The spec's text of every row, from this file's transcription.
     for &(code, text) in LICENSE_ROWS {
@@ -706,25 +706,25 @@ fn every_name_parses_back_to_its_code() {
 fn unknown_names_are_errors() {
     assert_eq!(
         "Asset not found".parse::<LicenseStatus>(),
-        Err(Error::UnknownName {
+        Err(NameError::Unknown {
             table: getemms::status::Table::LicenseStatus
         })
     );
     assert_eq!(
         "WVMKStatus_Nope".parse::<ClientStatus>(),
-        Err(Error::UnknownName {
+        Err(NameError::Unknown {
             table: getemms::status::Table::ClientStatus
         })
     );
     assert_eq!(
         "".parse::<DcpStatus>(),
-        Err(Error::UnknownName {
+        Err(NameError::Unknown {
             table: getemms::status::Table::DcpError
         })
     );
     assert_eq!(
         "4294967296".parse::<LicenseStatus>(),
-        Err(Error::UnknownName {
+        Err(NameError::Unknown {
             table: getemms::status::Table::LicenseStatus
         })
     );
@@ -757,8 +757,8 @@ fn every_code_up_to_70_000_round_trips() {
 
 #[test]
 fn known_entries_are_sorted_and_consistent() {
-    fn check<S: Copy + Into<u32> + std::fmt::Debug>(entries: Vec<Entry<S>>, type_name: &str) {
-        let codes: Vec<u32> = entries.iter().map(Entry::code).collect();
+    fn check<S: Copy + Into<u32> + std::fmt::Debug>(entries: Vec<Row<S>>, type_name: &str) {
+        let codes: Vec<u32> = entries.iter().map(Row::code).collect();
         assert!(codes.windows(2).all(|pair| pair[0] < pair[1]), "{codes:?}");
         for entry in entries {
             assert_eq!(
@@ -767,11 +767,11 @@ fn known_entries_are_sorted_and_consistent() {
             );
         }
     }
-    check(LicenseStatus::known().collect(), "LicenseStatus");
-    check(ClientStatus::known().collect(), "ClientStatus");
-    check(DcpStatus::known().collect(), "DcpStatus");
+    check(LicenseStatus::rows().collect(), "LicenseStatus");
+    check(ClientStatus::rows().collect(), "ClientStatus");
+    check(DcpStatus::rows().collect(), "DcpStatus");
     assert_eq!(
-        LicenseStatus::known().next_back().map(|entry| entry.code()),
+        LicenseStatus::rows().next_back().map(|entry| entry.code()),
         Some(68)
     );
 }
@@ -831,7 +831,7 @@ proptest! {
             input.parse::<DcpStatus>().map(u32::from),
         ] {
             match result {
-                Ok(_) | Err(Error::UnknownName { .. }) | Err(Error::AmbiguousName { .. }) => {}
+                Ok(_) | Err(NameError::Unknown { .. }) | Err(NameError::Ambiguous { .. }) => {}
                 Err(other) => prop_assert!(false, "unexpected error {other}"),
             }
         }

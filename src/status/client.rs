@@ -6,7 +6,7 @@
 //! and its [`description`](ClientStatus::description) is the spec's
 //! "Description" column, which in this table is the name. Codes 512–768 and
 //! 769–999 are third-party codes with the same meaning as in the license
-//! table (remove / retain the stored license, [`StoredLicenseAction`]).
+//! table (remove / retain the stored license, [`StoredLicenseAction`](super::StoredLicenseAction)).
 //!
 //! # Second source: the later client SDK
 //!
@@ -43,14 +43,15 @@
 //! - `name()` of 1006 and of 2008 is the spec's `WVMKStatus_Internal_Error`;
 //! - a name lookup never picks silently: parsing `WVMKStatus_Configuration_Error`
 //!   (1008 in the spec, 1017 in the SDK) or `WVMKStatus_Internal_Error` (1006
-//!   and 2008) fails with [`Error::AmbiguousName`](crate::Error::AmbiguousName) naming both codes, and
+//!   and 2008) fails with [`NameError::Ambiguous`](super::NameError::Ambiguous) naming both codes, and
 //!   [`ClientStatus::codes_named`] yields every candidate so the caller can
 //!   choose. Every other name, including the SDK's
 //!   (`WV_Status_Configuration_Error`, `WV_Status_WVMK_Internal_Error`,
 //!   `WV_Status_Internal_Error`), and every constant name parses to one code.
 //!
 //! ```
-//! use getemms::{ClientStatus, Error};
+//! use getemms::ClientStatus;
+//! use getemms::status::NameError;
 //!
 //! assert_eq!(ClientStatus::KEY_ERROR.name(), Some("WVMKStatus_Key_Error"));
 //! assert_eq!(
@@ -59,7 +60,7 @@
 //! );
 //! assert_eq!(
 //!     "WVMKStatus_Internal_Error".parse::<ClientStatus>(),
-//!     Err(Error::AmbiguousName {
+//!     Err(NameError::Ambiguous {
 //!         table: getemms::status::Table::ClientStatus,
 //!         name: "WVMKStatus_Internal_Error",
 //!         codes: [1006, 2008],
@@ -74,8 +75,10 @@
 
 use core::fmt;
 
-use super::table::{RowData, status_table};
-use super::{StoredLicenseAction, ThirdPartyRange};
+use super::ThirdPartyRange;
+use super::macros::code_table;
+use super::markdown::{Align, Cell, write_head, write_line};
+use super::table::RowData;
 
 /// Where a client status row comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -214,19 +217,7 @@ const fn later_sdk_moved(sdk_name: &'static str, moved_spec_name: &'static str) 
     }
 }
 
-/// The two range rows of the spec's table, with its text.
-const THIRD_PARTY: [ThirdPartyRange; 2] = [
-    ThirdPartyRange::new(
-        StoredLicenseAction::Remove,
-        "3 rd Party Custom Application Errors (remove existing stored license)",
-    ),
-    ThirdPartyRange::new(
-        StoredLicenseAction::Retain,
-        "3 rd Party Custom Application Errors (retain existing stored license)",
-    ),
-];
-
-status_table! {
+code_table! {
     /// A Widevine client status, `WVMKStatus_*`.
     ///
     /// A lossless newtype over `u32`: every value is a valid `ClientStatus`,
@@ -242,78 +233,65 @@ status_table! {
     /// assert_eq!(status.to_string(), "1004 (WVMKStatus_Tamper_Detected)");
     /// assert_eq!(format!("{status:?}"), "ClientStatus::TAMPER_DETECTED");
     /// assert_eq!(status.sdk_name(), Some("WV_Status_Tamper_Detected"));
-    /// # Ok::<(), getemms::Error>(())
+    /// # Ok::<(), getemms::status::NameError>(())
     /// ```
-    pub struct ClientStatus;
-    table: super::Table::ClientStatus;
+    pub struct ClientStatus in super::Table::ClientStatus;
+    third_party: "3 rd Party Custom Application Errors (remove existing stored license)", "3 rd Party Custom Application Errors (retain existing stored license)";
     row: ClientRow;
-    third_party: &THIRD_PARTY;
-    rows: [
-        UNKNOWN = 0 => spec_only("WVMKStatus_Unknown");
-        OK = 200 => spec("WVMKStatus_OK", "WV_Status_OK");
-        BAD_REQUEST = 400 => spec("WVMKStatus_Bad_Request", "WV_Status_Bad_Request");
-        UNAUTHORIZED = 401 => spec("WVMKStatus_Unauthorized", "WV_Status_Unauthorized");
-        NOT_FOUND = 404 => spec("WVMKStatus_Not_Found", "WV_Status_Not_Found");
-        METHOD_NOT_ALLOWED = 405 => spec("WVMKStatus_Method_Not_Allowed", "WV_Status_Method_Not_Allowed");
-        PROXY_AUTHENTICATION_REQUIRED = 407 => spec_only("WVMKStatus_Proxy_Authentication_Required");
-        REQUEST_TIMEOUT = 408 => spec("WVMKStatus_Request_Timeout", "WV_Status_Request_Timeout");
-        UNSUPPORTED_MEDIA_TYPE = 415 => spec("WVMKStatus_Unsupported_Media_Type", "WV_Status_Unsupported_Media_Type");
-        REQUESTED_RANGE_NOT_SATISFIABLE = 416 => later_sdk("WV_Status_Requested_Range_Not_Satisfiable");
-        INVALID_PARAMETER = 451 => spec("WVMKStatus_Invalid_Parameter", "WV_Status_Invalid_Parameter");
-        SESSION_NOT_FOUND = 454 => spec("WVMKStatus_Session_Not_Found", "WV_Status_Session_Not_Found");
-        METHOD_NOT_VALID_IN_THIS_STATE = 455 => spec("WVMKStatus_Method_Not_Valid_In_This_State", "WV_Status_Method_Not_Valid_In_This_State");
-        INVALID_RANGE = 457 => spec("WVMKStatus_Invalid_Range", "WV_Status_Invalid_Range");
-        UNSUPPORTED_TRANSPORT = 461 => spec("WVMKStatus_Unsupported_Transport", "WV_Status_Unsupported_Transport");
-        DESTINATION_UNREACHABLE = 462 => spec("WVMKStatus_Destination_Unreachable", "WV_Status_Destination_Unreachable");
-        TERMINATE_REQUESTED = 463 => spec("WVMKStatus_Terminate_Requested", "WV_Status_Terminate_Requested");
-        INTERNAL_SERVER_ERROR = 500 => spec("WVMKStatus_Internal_Server_Error", "WV_Status_Internal_Server_Error");
-        NOT_IMPLEMENTED = 501 => spec("WVMKStatus_Not_Implemented", "WV_Status_Not_Implemented");
-        SERVICE_UNAVAILABLE = 503 => spec("WVMKStatus_Service_Unavailable", "WV_Status_Service_Unavailable");
-        SERVICE_RESPONSE_ERROR = 504 => spec("WVMKStatus_Service_Response_Error", "WV_Status_Service_Response_Error");
-        END_OF_MEDIA = 1000 => later_sdk("WV_Status_End_Of_Media");
-        INVALID_DATA_FORMAT = 1001 => spec("WVMKStatus_Invalid_Data_Format", "WV_Status_Invalid_Data_Format");
-        INVALID_DATA_VERSION = 1002 => spec("WVMKStatus_Invalid_Data_Version", "WV_Status_Invalid_Data_Version");
-        PARSE_ERROR = 1003 => spec("WVMKStatus_Parse_Error", "WV_Status_Parse_Error");
-        TAMPER_DETECTED = 1004 => spec("WVMKStatus_Tamper_Detected", "WV_Status_Tamper_Detected");
-        TRUNCATED_MEDIA = 1005 => spec("WVMKStatus_Truncated_Media", "WV_Status_Truncated_Media");
-        WVMK_INTERNAL_ERROR = 1006 => spec("WVMKStatus_Internal_Error", "WV_Status_WVMK_Internal_Error");
-        ENTITLEMENT_ERROR = 1007 => spec("WVMKStatus_Entitlement_Error", "WV_Status_Entitlement_Error");
-        KEY_ERROR = 1008 => spec_twice(
-            "WVMKStatus_Key_Error",
-            ["WVMKStatus_Configuration_Error", "WVMKStatus_Key_Error"],
-            "WV_Status_Key_Error",
-            "WVMKStatus_Configuration_Error / WVMKStatus_Key_Error",
-        );
-        VALUE_OUT_OF_RANGE = 1009 => spec("WVMKStatus_Value_Out_Of_Range", "WV_Status_Value_Out_Of_Range");
-        SYSTEM_ERROR = 1010 => spec("WVMKStatus_System_Error", "WV_Status_System_Error");
-        INVALID_RESPONSE = 1011 => spec("WVMKStatus_Invalid_Response", "WV_Status_Invalid_Response");
-        UNSUPPORTED_TRANSPORT_TYPE = 1012 => spec("WVMKStatus_Unsupported_Transport_Type", "WV_Status_Unsupported_Transport_Type");
-        FILE_SYSTEM_ERROR = 1013 => spec("WVMKStatus_FileSystem_Error", "WV_Status_FileSystem_Error");
-        USER_CANCEL = 1014 => spec("WVMKStatus_User_Cancel", "WV_Status_User_Cancel");
-        INVALID_STATE = 1015 => spec("WVMKStatus_InvalidState", "WV_Status_InvalidState");
-        INVALID_PIGGYBACK_FILE = 1016 => later_sdk("WV_Status_InvalidPiggybackFile");
-        CONFIGURATION_ERROR = 1017 => later_sdk_moved(
-            "WV_Status_Configuration_Error",
-            "WVMKStatus_Configuration_Error",
-        );
-        WARNING_DOWNLOAD_STALLED = 2000 => spec("WVMKStatus_Warning_Download_Stalled", "WV_Status_Warning_Download_Stalled");
-        WARNING_NEED_KEY = 2001 => spec("WVMKStatus_Warning_Need_Key", "WV_Status_Warning_Need_Key");
-        WARNING_NOT_AVAILABLE = 2002 => spec("WVMKStatus_Warning_Not_Available", "WV_Status_Warning_Not_Available");
-        CHECKING_BANDWIDTH = 2003 => spec("WVMKStatus_Checking_Bandwidth", "WV_Status_Checking_Bandwidth");
-        ERROR_DOWNLOAD_STALLED = 2004 => spec("WVMKStatus_Error_Download_Stalled", "WV_Status_Error_Download_Stalled");
-        ERROR_NEED_KEY = 2005 => spec("WVMKStatus_Error_Need_Key", "WV_Status_Error_Need_Key");
-        ERROR_OUT_OF_MEMORY = 2006 => spec("WVMKStatus_Error_Out_of_Memory", "WV_Status_Error_Out_Of_Memory");
-        UNINITIALIZED = 2007 => spec("WVMKStatus_Uninitialized", "WV_Status_Uninitialized");
-        INTERNAL_ERROR = 2008 => spec("WVMKStatus_Internal_Error", "WV_Status_Internal_Error");
-        ERROR_INVALID_CHAPTER = 2009 => spec("WVMKStatus_Error_Invalid_Chapter", "WV_Status_Error_Invalid_Chapter");
-        HEARTBEAT_CONFIGURATION_ERROR = 2010 => spec("WVMKStatus_Heartbeat_Configuration_Error", "WV_Status_Heartbeat_Configuration_Error");
-        INVALID_KEYBOX = 2011 => spec("WVMKStatus_Invalid_Keybox", "WV_Status_Invalid_Keybox");
-        ERROR_NO_ADAPTIVE_TRACKS = 2012 => spec("WVMKStatus_Error_NoAdaptiveTracks", "WV_Status_Error_NoAdaptiveTracks");
-        WARNING_CONTINUITY_ERROR_COUNTER = 2014 => later_sdk("WV_Status_Warning_ContinuityErrorCounter");
-    ]
+    UNKNOWN = 0 => spec_only("WVMKStatus_Unknown");
+    OK = 200 => spec("WVMKStatus_OK", "WV_Status_OK");
+    BAD_REQUEST = 400 => spec("WVMKStatus_Bad_Request", "WV_Status_Bad_Request");
+    UNAUTHORIZED = 401 => spec("WVMKStatus_Unauthorized", "WV_Status_Unauthorized");
+    NOT_FOUND = 404 => spec("WVMKStatus_Not_Found", "WV_Status_Not_Found");
+    METHOD_NOT_ALLOWED = 405 => spec("WVMKStatus_Method_Not_Allowed", "WV_Status_Method_Not_Allowed");
+    PROXY_AUTHENTICATION_REQUIRED = 407 => spec_only("WVMKStatus_Proxy_Authentication_Required");
+    REQUEST_TIMEOUT = 408 => spec("WVMKStatus_Request_Timeout", "WV_Status_Request_Timeout");
+    UNSUPPORTED_MEDIA_TYPE = 415 => spec("WVMKStatus_Unsupported_Media_Type", "WV_Status_Unsupported_Media_Type");
+    REQUESTED_RANGE_NOT_SATISFIABLE = 416 => later_sdk("WV_Status_Requested_Range_Not_Satisfiable");
+    INVALID_PARAMETER = 451 => spec("WVMKStatus_Invalid_Parameter", "WV_Status_Invalid_Parameter");
+    SESSION_NOT_FOUND = 454 => spec("WVMKStatus_Session_Not_Found", "WV_Status_Session_Not_Found");
+    METHOD_NOT_VALID_IN_THIS_STATE = 455 => spec("WVMKStatus_Method_Not_Valid_In_This_State", "WV_Status_Method_Not_Valid_In_This_State");
+    INVALID_RANGE = 457 => spec("WVMKStatus_Invalid_Range", "WV_Status_Invalid_Range");
+    UNSUPPORTED_TRANSPORT = 461 => spec("WVMKStatus_Unsupported_Transport", "WV_Status_Unsupported_Transport");
+    DESTINATION_UNREACHABLE = 462 => spec("WVMKStatus_Destination_Unreachable", "WV_Status_Destination_Unreachable");
+    TERMINATE_REQUESTED = 463 => spec("WVMKStatus_Terminate_Requested", "WV_Status_Terminate_Requested");
+    INTERNAL_SERVER_ERROR = 500 => spec("WVMKStatus_Internal_Server_Error", "WV_Status_Internal_Server_Error");
+    NOT_IMPLEMENTED = 501 => spec("WVMKStatus_Not_Implemented", "WV_Status_Not_Implemented");
+    SERVICE_UNAVAILABLE = 503 => spec("WVMKStatus_Service_Unavailable", "WV_Status_Service_Unavailable");
+    SERVICE_RESPONSE_ERROR = 504 => spec("WVMKStatus_Service_Response_Error", "WV_Status_Service_Response_Error");
+    END_OF_MEDIA = 1000 => later_sdk("WV_Status_End_Of_Media");
+    INVALID_DATA_FORMAT = 1001 => spec("WVMKStatus_Invalid_Data_Format", "WV_Status_Invalid_Data_Format");
+    INVALID_DATA_VERSION = 1002 => spec("WVMKStatus_Invalid_Data_Version", "WV_Status_Invalid_Data_Version");
+    PARSE_ERROR = 1003 => spec("WVMKStatus_Parse_Error", "WV_Status_Parse_Error");
+    TAMPER_DETECTED = 1004 => spec("WVMKStatus_Tamper_Detected", "WV_Status_Tamper_Detected");
+    TRUNCATED_MEDIA = 1005 => spec("WVMKStatus_Truncated_Media", "WV_Status_Truncated_Media");
+    WVMK_INTERNAL_ERROR = 1006 => spec("WVMKStatus_Internal_Error", "WV_Status_WVMK_Internal_Error");
+    ENTITLEMENT_ERROR = 1007 => spec("WVMKStatus_Entitlement_Error", "WV_Status_Entitlement_Error");
+    KEY_ERROR = 1008 => spec_twice("WVMKStatus_Key_Error", ["WVMKStatus_Configuration_Error", "WVMKStatus_Key_Error"], "WV_Status_Key_Error", "WVMKStatus_Configuration_Error / WVMKStatus_Key_Error");
+    VALUE_OUT_OF_RANGE = 1009 => spec("WVMKStatus_Value_Out_Of_Range", "WV_Status_Value_Out_Of_Range");
+    SYSTEM_ERROR = 1010 => spec("WVMKStatus_System_Error", "WV_Status_System_Error");
+    INVALID_RESPONSE = 1011 => spec("WVMKStatus_Invalid_Response", "WV_Status_Invalid_Response");
+    UNSUPPORTED_TRANSPORT_TYPE = 1012 => spec("WVMKStatus_Unsupported_Transport_Type", "WV_Status_Unsupported_Transport_Type");
+    FILE_SYSTEM_ERROR = 1013 => spec("WVMKStatus_FileSystem_Error", "WV_Status_FileSystem_Error");
+    USER_CANCEL = 1014 => spec("WVMKStatus_User_Cancel", "WV_Status_User_Cancel");
+    INVALID_STATE = 1015 => spec("WVMKStatus_InvalidState", "WV_Status_InvalidState");
+    INVALID_PIGGYBACK_FILE = 1016 => later_sdk("WV_Status_InvalidPiggybackFile");
+    CONFIGURATION_ERROR = 1017 => later_sdk_moved("WV_Status_Configuration_Error", "WVMKStatus_Configuration_Error");
+    WARNING_DOWNLOAD_STALLED = 2000 => spec("WVMKStatus_Warning_Download_Stalled", "WV_Status_Warning_Download_Stalled");
+    WARNING_NEED_KEY = 2001 => spec("WVMKStatus_Warning_Need_Key", "WV_Status_Warning_Need_Key");
+    WARNING_NOT_AVAILABLE = 2002 => spec("WVMKStatus_Warning_Not_Available", "WV_Status_Warning_Not_Available");
+    CHECKING_BANDWIDTH = 2003 => spec("WVMKStatus_Checking_Bandwidth", "WV_Status_Checking_Bandwidth");
+    ERROR_DOWNLOAD_STALLED = 2004 => spec("WVMKStatus_Error_Download_Stalled", "WV_Status_Error_Download_Stalled");
+    ERROR_NEED_KEY = 2005 => spec("WVMKStatus_Error_Need_Key", "WV_Status_Error_Need_Key");
+    ERROR_OUT_OF_MEMORY = 2006 => spec("WVMKStatus_Error_Out_of_Memory", "WV_Status_Error_Out_Of_Memory");
+    UNINITIALIZED = 2007 => spec("WVMKStatus_Uninitialized", "WV_Status_Uninitialized");
+    INTERNAL_ERROR = 2008 => spec("WVMKStatus_Internal_Error", "WV_Status_Internal_Error");
+    ERROR_INVALID_CHAPTER = 2009 => spec("WVMKStatus_Error_Invalid_Chapter", "WV_Status_Error_Invalid_Chapter");
+    HEARTBEAT_CONFIGURATION_ERROR = 2010 => spec("WVMKStatus_Heartbeat_Configuration_Error", "WV_Status_Heartbeat_Configuration_Error");
+    INVALID_KEYBOX = 2011 => spec("WVMKStatus_Invalid_Keybox", "WV_Status_Invalid_Keybox");
+    ERROR_NO_ADAPTIVE_TRACKS = 2012 => spec("WVMKStatus_Error_NoAdaptiveTracks", "WV_Status_Error_NoAdaptiveTracks");
+    WARNING_CONTINUITY_ERROR_COUNTER = 2014 => later_sdk("WV_Status_Warning_ContinuityErrorCounter");
 }
-
-super::table::third_party_methods!(ClientStatus);
 
 impl ClientStatus {
     /// Whether this is 200, `WVMKStatus_OK`.
@@ -346,8 +324,8 @@ impl ClientStatus {
     /// most codes, two for 1008, none for later-SDK codes and unlisted codes.
     #[must_use]
     pub fn spec_names(self) -> &'static [&'static str] {
-        match self.row() {
-            Some(row) => row.data.spec_names(),
+        match self.record() {
+            Some(record) => record.data.spec_names(),
             None => &[],
         }
     }
@@ -356,8 +334,8 @@ impl ClientStatus {
     /// (`WV_Status_…`), where it has one.
     #[must_use]
     pub const fn sdk_name(self) -> Option<&'static str> {
-        match self.row() {
-            Some(row) => row.data.sdk_name,
+        match self.record() {
+            Some(record) => record.data.sdk_name,
             None => None,
         }
     }
@@ -365,8 +343,8 @@ impl ClientStatus {
     /// Where the code's row comes from; `None` for a code without a row.
     #[must_use]
     pub const fn source(self) -> Option<Source> {
-        match self.row() {
-            Some(row) => Some(row.data.source),
+        match self.record() {
+            Some(record) => Some(record.data.source),
             None => None,
         }
     }
@@ -378,40 +356,46 @@ impl ClientStatus {
 /// # Errors
 /// Only the errors of `out`.
 pub fn render_markdown<W: fmt::Write + ?Sized>(out: &mut W) -> fmt::Result {
-    out.write_str(
-        "### Widevine client status (`ClientStatus`, `WVMKStatus_*`)\n\
-         \n\
-         Spec section 2, with the names of the later client SDK header \
+    write_head(
+        out,
+        "Widevine client status (`ClientStatus`, `WVMKStatus_*`)",
+        "Spec section 2, with the names of the later client SDK header \
          `WVStreamControlAPI.h` beside them and the five codes only that header \
          declares. The spec lists 1008 twice (`WVMKStatus_Configuration_Error`, \
          `WVMKStatus_Key_Error`) and gives `WVMKStatus_Internal_Error` to 1006 and \
          2008; following the SDK, 1008 is `KEY_ERROR`, configuration errors are \
-         1017, and those two spec names do not parse to one code (`AmbiguousName`; \
-         `ClientStatus::codes_named` lists the candidates).\n\
-         \n\
-         | Code | Constant | Spec 1.3 name(s) | SDK name | Source |\n\
-         |---:|---|---|---|---|\n",
+         1017, and those two spec names do not parse to one code (`NameError::Ambiguous`; \
+         `ClientStatus::codes_named` lists the candidates).",
+        &[
+            ("Code", Align::Right),
+            ("Constant", Align::Left),
+            ("Spec 1.3 name(s)", Align::Left),
+            ("SDK name", Align::Left),
+            ("Source", Align::Left),
+        ],
     )?;
     let mut ranges = ClientStatus::third_party_ranges().iter().peekable();
-    for entry in ClientStatus::known() {
+    for row in ClientStatus::rows() {
         // The range rows go where the spec has them, in code order.
-        while let Some(range) = ranges.next_if(|range| range.first() < entry.code()) {
+        while let Some(range) = ranges.next_if(|range| range.first() < row.code()) {
             render_range(out, range)?;
         }
-        let status = entry.status();
-        write!(out, "| {} | `{}` |", entry.code(), entry.const_name())?;
-        for (index, name) in status.spec_names().iter().enumerate() {
-            let separator = if index == 0 { " " } else { ", " };
-            write!(out, "{separator}`{name}`")?;
-        }
-        match status.sdk_name() {
-            Some(name) => write!(out, " | `{name}` |")?,
-            None => out.write_str(" | |")?,
-        }
-        if let Some(source) = status.source() {
-            write!(out, " {source}")?;
-        }
-        out.write_str(" |\n")?;
+        let status = row.status();
+        let source = status.source();
+        let source: &dyn fmt::Display = match &source {
+            Some(source) => source,
+            None => &"",
+        };
+        write_line(
+            out,
+            &[
+                Cell::Text(&row.code()),
+                Cell::Code(&row.const_name(), ""),
+                Cell::Code(&status.spec_names(), ", "),
+                Cell::Code(&status.sdk_name(), ""),
+                Cell::Text(source),
+            ],
+        )?;
     }
     for range in ranges {
         render_range(out, range)?;
@@ -420,12 +404,18 @@ pub fn render_markdown<W: fmt::Write + ?Sized>(out: &mut W) -> fmt::Result {
 }
 
 fn render_range<W: fmt::Write + ?Sized>(out: &mut W, range: &ThirdPartyRange) -> fmt::Result {
-    writeln!(
+    write_line(
         out,
-        "| {}–{} | | {} | | spec 1.3 ({} stored license) |",
-        range.first(),
-        range.last(),
-        range.description(),
-        range.action(),
+        &[
+            Cell::Text(&format_args!("{}–{}", range.first(), range.last())),
+            Cell::Text(&""),
+            Cell::Text(&range.description()),
+            Cell::Text(&""),
+            Cell::Text(&format_args!(
+                "{} ({} stored license)",
+                Source::Spec1_3,
+                range.action()
+            )),
+        ],
     )
 }

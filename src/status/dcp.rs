@@ -14,12 +14,14 @@
 //! assert_eq!(status.to_string(), "2 (Debugger detected)");
 //! assert!(DcpStatus::NORMAL.is_normal());
 //! assert_eq!(DcpStatus::new(13).to_string(), "13");
-//! # Ok::<(), getemms::Error>(())
+//! # Ok::<(), getemms::status::NameError>(())
 //! ```
 
 use core::fmt;
 
-use super::table::{RowData, status_table};
+use super::macros::code_table;
+use super::markdown::{Align, Cell, write_head, write_line};
+use super::table::RowData;
 
 /// A row of the DCP table: the spec's text.
 pub(crate) struct DcpRow {
@@ -36,7 +38,7 @@ const fn row(description: &'static str) -> DcpRow {
     DcpRow { description }
 }
 
-status_table! {
+code_table! {
     /// A DCP error code.
     ///
     /// A lossless newtype over `u32`: every value is a valid `DcpStatus`,
@@ -48,25 +50,21 @@ status_table! {
     /// assert_eq!(DcpStatus::RDP_DETECTED.code(), 11);
     /// assert_eq!(DcpStatus::RDP_DETECTED.description(), Some("RDP detected"));
     /// ```
-    pub struct DcpStatus;
-    table: super::Table::DcpError;
+    pub struct DcpStatus in super::Table::DcpError;
     row: DcpRow;
-    third_party: &[];
-    rows: [
-        UNKNOWN = 0 => row("Unknown");
-        NORMAL = 1 => row("Normal");
-        DEBUGGER_DETECTED = 2 => row("Debugger detected");
-        HEARTBEAT_FAILURE = 3 => row("Heartbeat failure");
-        THREAD_EARLY_EXIT = 4 => row("Thread early exit");
-        DCP_NOT_RUNNING = 5 => row("DCP not running");
-        ILLEGAL_APPLICATION = 6 => row("Illegal application");
-        EXCESSIVE_WRITES = 7 => row("Excessive writes");
-        EXCESSIVE_NETWORK_USAGE = 8 => row("Excessive network usage");
-        EXCESSIVE_MEMORY_USAGE = 9 => row("Excessive memory usage");
-        VIRTUAL_MACHINE_DETECTED = 10 => row("Virtual machine detected");
-        RDP_DETECTED = 11 => row("RDP detected");
-        UNHANDLED_EXCEPTION = 12 => row("Unhandled exception");
-    ]
+    UNKNOWN = 0 => row("Unknown");
+    NORMAL = 1 => row("Normal");
+    DEBUGGER_DETECTED = 2 => row("Debugger detected");
+    HEARTBEAT_FAILURE = 3 => row("Heartbeat failure");
+    THREAD_EARLY_EXIT = 4 => row("Thread early exit");
+    DCP_NOT_RUNNING = 5 => row("DCP not running");
+    ILLEGAL_APPLICATION = 6 => row("Illegal application");
+    EXCESSIVE_WRITES = 7 => row("Excessive writes");
+    EXCESSIVE_NETWORK_USAGE = 8 => row("Excessive network usage");
+    EXCESSIVE_MEMORY_USAGE = 9 => row("Excessive memory usage");
+    VIRTUAL_MACHINE_DETECTED = 10 => row("Virtual machine detected");
+    RDP_DETECTED = 11 => row("RDP detected");
+    UNHANDLED_EXCEPTION = 12 => row("Unhandled exception");
 }
 
 impl DcpStatus {
@@ -83,21 +81,24 @@ impl DcpStatus {
 /// # Errors
 /// Only the errors of `out`.
 pub fn render_markdown<W: fmt::Write + ?Sized>(out: &mut W) -> fmt::Result {
-    out.write_str(
-        "### DCP error codes (`DcpStatus`)\n\
-         \n\
-         Spec section 4.\n\
-         \n\
-         | Code | Constant | Description |\n\
-         |---:|---|---|\n",
+    write_head(
+        out,
+        "DCP error codes (`DcpStatus`)",
+        "Spec section 4.",
+        &[
+            ("Code", Align::Right),
+            ("Constant", Align::Left),
+            ("Description", Align::Left),
+        ],
     )?;
-    for entry in DcpStatus::known() {
-        writeln!(
+    for row in DcpStatus::rows() {
+        write_line(
             out,
-            "| {} | `{}` | {} |",
-            entry.code(),
-            entry.const_name(),
-            entry.description()
+            &[
+                Cell::Text(&row.code()),
+                Cell::Code(&row.const_name(), ""),
+                Cell::Text(&row.description()),
+            ],
         )?;
     }
     Ok(())

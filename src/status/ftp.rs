@@ -4,12 +4,13 @@
 //! reports FTP failures with the rows of this table: one [`FtpError`] per
 //! row, with its [`ReplyCode`] (an RFC 959 reply code, `NA` / `n/a` when the
 //! failure has none, or the `5XX` catch-all), its description and the error
-//! texts the spec lists for it. The table is written once, in the
-//! `ftp_errors!` invocation below; `Display`, `FromStr`, [`FtpError::ALL`] and
-//! [`render_markdown`] derive from it.
+//! texts the spec lists for it. The table is written once, one line per
+//! row, in the `vocabulary!` invocation below; `Display`, `FromStr`,
+//! [`FtpError::rows`] and [`render_markdown`] derive from it.
 //!
 //! On top of the table:
-//! - [`ReplyLine::parse`] reads a reply line as an FTP client sees it
+//! - [`ReplyLine::parse`] (in its own module, re-exported here) reads a
+//!   reply line as an FTP client sees it
 //!   (`550 movie.ts: Disk quota exceeded\r\n`) into its code and text,
 //!   borrowing the text;
 //! - [`FtpError::from_reply`] classifies what a client saw (a reply code, or
@@ -37,14 +38,18 @@
 //! // No reply code: the control connection could not be opened.
 //! let error = FtpError::from_reply(None, "java.net.ConnectException: Connection refused");
 //! assert_eq!(error, Some(FtpError::ServerNotRunning));
-//! # Ok::<(), getemms::Error>(())
+//! # Ok::<(), getemms::status::ReplyLineError>(())
 //! ```
 
 use core::fmt;
 use core::str::FromStr;
 
-use super::package::write_text_cell;
-use crate::Error;
+use super::macros::vocabulary;
+use super::markdown::{Align, Cell, write_head, write_line};
+use super::vocabulary::Vocabulary;
+use super::{NameError, Table};
+
+pub use super::reply_line::ReplyLine;
 
 /// The placeholder the spec writes where an error text holds a file's name,
 /// as in `<file name>: Disk quota exceeded`. [`FtpError::known_text`] lets it
@@ -62,7 +67,7 @@ pub const FILE_NAME_PLACEHOLDER: &str = "<file name>";
 /// assert_eq!("n/a".parse::<ReplyCode>()?, ReplyCode::NSlashA);
 /// assert_eq!(ReplyCode::Code(425).to_string(), "425");
 /// assert!(ReplyCode::AnyPermanent.matches(599));
-/// # Ok::<(), getemms::Error>(())
+/// # Ok::<(), getemms::status::NameError>(())
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub enum ReplyCode {
@@ -136,15 +141,15 @@ impl fmt::Display for ReplyCode {
 }
 
 impl FromStr for ReplyCode {
-    type Err = Error;
+    type Err = NameError;
 
     /// Reads `NA`, `n/a`, `5XX` or a three-digit code `100`–`999`, exactly
     /// (no sign, no leading zero, no whitespace), so that `Display` gives the
     /// same string back.
     ///
     /// # Errors
-    /// [`Error::UnknownName`] for anything else.
-    fn from_str(text: &str) -> Result<Self, Error> {
+    /// [`NameError::Unknown`] for anything else.
+    fn from_str(text: &str) -> Result<Self, NameError> {
         match text {
             "NA" => Ok(Self::Na),
             "n/a" => Ok(Self::NSlashA),
@@ -153,144 +158,115 @@ impl FromStr for ReplyCode {
                 [a @ b'1'..=b'9', b @ b'0'..=b'9', c @ b'0'..=b'9'] => Ok(Self::Code(
                     u16::from(a - b'0') * 100 + u16::from(b - b'0') * 10 + u16::from(c - b'0'),
                 )),
-                _ => Err(Error::UnknownName {
-                    table: super::Table::FtpErrorCode,
+                _ => Err(NameError::Unknown {
+                    table: Table::FtpErrorCode,
                 }),
             },
         }
     }
 }
 
-/// Defines [`FtpError`] from the spec's rows: the enum, `ALL`, the three
-/// columns, `Display`, `FromStr`.
-macro_rules! ftp_errors {
-    ($( $(#[$meta:meta])* $variant:ident = $code:expr, $description:literal, [$($text:literal),* $(,)?]; )*) => {
-        /// A row of the spec's "VOD Dealer FTP errors" table.
-        ///
-        /// `Display` and `FromStr` use the row's description ("FTP Error
-        /// Description"), exactly as the spec spells it.
-        ///
-        /// ```
-        /// use getemms::status::ftp::{FtpError, ReplyCode};
-        ///
-        /// let error: FtpError = "Need account for storing files".parse()?;
-        /// assert_eq!(error, FtpError::NeedAccount);
-        /// assert_eq!(error.reply_code(), ReplyCode::Code(532));
-        /// assert_eq!(
-        ///     FtpError::LocalError.error_texts(),
-        ///     ["Failure writing to local file.", "Transfer aborted. Input/output error"]
-        /// );
-        /// # Ok::<(), getemms::Error>(())
-        /// ```
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
-        pub enum FtpError {
-            $(
-                #[doc = concat!("\"", $description, "\"")]
-                ///
-                $(#[$meta])*
-                $variant,
-            )*
-        }
-
-        impl FtpError {
-            /// Every row, in the spec's order.
-            pub const ALL: &'static [Self] = &[$(Self::$variant),*];
-
-            /// The "FTP Error Description" cell, exactly as the spec writes it.
-            #[must_use]
-            pub const fn description(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $description,)*
-                }
-            }
-
-            /// The "FTP Error Code" cell.
-            #[must_use]
-            pub const fn reply_code(self) -> ReplyCode {
-                match self {
-                    $(Self::$variant => $code,)*
-                }
-            }
-
-            /// The "Error Text" cell: the texts the spec lists for this row,
-            /// exactly, in its order; empty when it lists none.
-            /// [`FILE_NAME_PLACEHOLDER`] stands for a file's name.
-            #[must_use]
-            pub const fn error_texts(self) -> &'static [&'static str] {
-                match self {
-                    $(Self::$variant => &[$($text),*],)*
-                }
-            }
-
-            /// The row whose description is exactly `description`.
-            #[must_use]
-            pub fn from_description(description: &str) -> Option<Self> {
-                match description {
-                    $($description => Some(Self::$variant),)*
-                    _ => None,
-                }
-            }
-        }
-    };
+/// The columns of an FTP error row besides its description.
+#[derive(Clone, Copy)]
+struct FtpRow {
+    reply_code: ReplyCode,
+    error_texts: &'static [&'static str],
 }
 
-ftp_errors! {
+/// The "FTP Error Code" and "Error Text" cells of a row.
+const fn row(reply_code: ReplyCode, error_texts: &'static [&'static str]) -> FtpRow {
+    FtpRow {
+        reply_code,
+        error_texts,
+    }
+}
+
+use ReplyCode::{AnyPermanent, Code, NSlashA, Na};
+
+vocabulary! {
+    /// A row of the spec's "VOD Dealer FTP errors" table.
+    ///
+    /// `Display` and `FromStr` use the row's description ("FTP Error
+    /// Description"), exactly as the spec spells it.
+    ///
+    /// ```
+    /// use getemms::status::ftp::{FtpError, ReplyCode};
+    ///
+    /// let error: FtpError = "Need account for storing files".parse()?;
+    /// assert_eq!(error, FtpError::NeedAccount);
+    /// assert_eq!(error.reply_code(), ReplyCode::Code(532));
+    /// assert_eq!(
+    ///     FtpError::LocalError.error_texts(),
+    ///     ["Failure writing to local file.", "Transfer aborted. Input/output error"]
+    /// );
+    /// # Ok::<(), getemms::status::NameError>(())
+    /// ```
+    pub enum FtpError in Table::FtpError;
+    row: FtpRow;
     /// `NA`: the control connection was refused.
-    ServerNotRunning = ReplyCode::Na, "FTP Server not running", ["Connection refused"];
+    ServerNotRunning = "FTP Server not running" => row(Na, &["Connection refused"]);
     /// 425.
-    CantOpenDataConnection = ReplyCode::Code(425), "Can't open data connection", [
-        "Connection timed out",
-        "No route to host",
-        "Connection refused",
-        "Failed to establish connection.",
-        "Read timed out",
-    ];
+    CantOpenDataConnection = "Can't open data connection" => row(Code(425), &["Connection timed out", "No route to host", "Connection refused", "Failed to establish connection.", "Read timed out"]);
     /// 550.
-    FileUnavailable = ReplyCode::Code(550),
-        "Requested action not taken. File unavailable (e.g. file not found, no access)",
-        ["<file name>: Disk quota exceeded"];
+    FileUnavailable = "Requested action not taken. File unavailable (e.g. file not found, no access)" => row(Code(550), &["<file name>: Disk quota exceeded"]);
     /// 426.
-    ConnectionClosed = ReplyCode::Code(426), "Connection closed; transfer aborted", [];
+    ConnectionClosed = "Connection closed; transfer aborted" => row(Code(426), &[]);
     /// `n/a`: no reply came in time.
-    ReceiveTimeout = ReplyCode::NSlashA, "Timeout for receiving data from server", [];
+    ReceiveTimeout = "Timeout for receiving data from server" => row(NSlashA, &[]);
     /// 530.
-    NotLoggedIn = ReplyCode::Code(530), "Not logged in, wrong username or password", [];
+    NotLoggedIn = "Not logged in, wrong username or password" => row(Code(530), &[]);
     /// 450.
-    FileBusy = ReplyCode::Code(450),
-        "Requested file action not taken. File unavailable (e.g. file busy)", [];
+    FileBusy = "Requested file action not taken. File unavailable (e.g. file busy)" => row(Code(450), &[]);
     /// 451.
-    LocalError = ReplyCode::Code(451), "Requested action aborted. local error in processing.", [
-        "Failure writing to local file.",
-        "Transfer aborted. Input/output error",
-    ];
+    LocalError = "Requested action aborted. local error in processing." => row(Code(451), &["Failure writing to local file.", "Transfer aborted. Input/output error"]);
     /// 532.
-    NeedAccount = ReplyCode::Code(532), "Need account for storing files", [];
+    NeedAccount = "Need account for storing files" => row(Code(532), &[]);
     /// 553.
-    FileNameNotAllowed = ReplyCode::Code(553),
-        "Requested action not taken. File name not allowed",
-        ["Could not create file."];
+    FileNameNotAllowed = "Requested action not taken. File name not allowed" => row(Code(553), &["Could not create file."]);
     /// 552.
-    StorageExceeded = ReplyCode::Code(552),
-        "Requested file action aborted. Exceeded storage allocation (for current directory or dataset)",
-        ["Transfer aborted. Disk quota exceeded"];
+    StorageExceeded = "Requested file action aborted. Exceeded storage allocation (for current directory or dataset)" => row(Code(552), &["Transfer aborted. Disk quota exceeded"]);
     /// 500.
-    SyntaxError = ReplyCode::Code(500),
-        "Syntax error, command unrecognized. This may include errors such as command line too long",
-        ["OOPS: child died"];
+    SyntaxError = "Syntax error, command unrecognized. This may include errors such as command line too long" => row(Code(500), &["OOPS: child died"]);
     /// `5XX`: any 5xx reply not in another row.
-    Misc = ReplyCode::AnyPermanent, "Misc. FTP error", [];
+    Misc = "Misc. FTP error" => row(AnyPermanent, &[]);
+}
+
+impl FtpError {
+    /// The "FTP Error Description" cell, exactly as the spec writes it.
+    #[must_use]
+    pub const fn description(self) -> &'static str {
+        self.as_str()
+    }
+
+    /// The "FTP Error Code" cell.
+    #[must_use]
+    pub const fn reply_code(self) -> ReplyCode {
+        self.spec_row().reply_code
+    }
+
+    /// The "Error Text" cell: the texts the spec lists for this row,
+    /// exactly, in its order; empty when it lists none.
+    /// [`FILE_NAME_PLACEHOLDER`] stands for a file's name.
+    #[must_use]
+    pub const fn error_texts(self) -> &'static [&'static str] {
+        self.spec_row().error_texts
+    }
+
+    /// The row whose description is exactly `description`.
+    #[must_use]
+    pub fn from_description(description: &str) -> Option<Self> {
+        Self::from_name(description)
+    }
 }
 
 // `from_reply` relies on every three-digit code being in at most one row.
 const _: () = {
+    let rows = <FtpError as Vocabulary>::VALUES;
     let mut i = 0;
-    while i < FtpError::ALL.len() {
+    while i < rows.len() {
         let mut j = i + 1;
-        while j < FtpError::ALL.len() {
-            if let (Some(a), Some(b)) = (
-                FtpError::ALL[i].reply_code().code(),
-                FtpError::ALL[j].reply_code().code(),
-            ) {
+        while j < rows.len() {
+            if let (Some(a), Some(b)) = (rows[i].reply_code().code(), rows[j].reply_code().code()) {
                 assert!(a != b, "two FTP error rows share a reply code");
             }
             j += 1;
@@ -342,14 +318,10 @@ impl FtpError {
     #[must_use]
     pub fn from_reply(code: Option<u16>, text: &str) -> Option<FtpError> {
         match code {
-            Some(code) => Self::ALL
-                .iter()
-                .copied()
+            Some(code) => Self::rows()
                 .find(|row| row.reply_code() == ReplyCode::Code(code))
                 .or_else(|| ReplyCode::AnyPermanent.matches(code).then_some(Self::Misc)),
-            None => Self::ALL
-                .iter()
-                .copied()
+            None => Self::rows()
                 .filter(|row| row.reply_code().is_code_less())
                 .find(|row| {
                     row.error_texts()
@@ -407,26 +379,6 @@ impl FtpError {
     }
 }
 
-impl fmt::Display for FtpError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.description())
-    }
-}
-
-impl FromStr for FtpError {
-    type Err = Error;
-
-    /// Reads a row by its description, spelled exactly as in the spec.
-    ///
-    /// # Errors
-    /// [`Error::UnknownName`] for any other string.
-    fn from_str(description: &str) -> Result<Self, Error> {
-        Self::from_description(description).ok_or(Error::UnknownName {
-            table: super::Table::FtpError,
-        })
-    }
-}
-
 /// Whether `haystack` contains `needle`, ignoring ASCII case.
 fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
     let needle = needle.as_bytes();
@@ -437,204 +389,13 @@ fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
             .any(|window| window.eq_ignore_ascii_case(needle))
 }
 
-/// What follows the three digits of a reply line.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-enum Separator {
-    /// `NNN text`: a single-line reply or the last line of a multi-line one.
-    Space,
-    /// `NNN-text`: the first line of a multi-line reply.
-    Hyphen,
-    /// A bare `NNN`, with no text.
-    Nothing,
-}
-
-/// One FTP reply line with a code, as an FTP client receives it: `NNN text`,
-/// `NNN-text` (the first line of a multi-line reply, RFC 959 section 4.2) or
-/// a bare `NNN`. The text is borrowed from the line.
-///
-/// `Display` writes the line back exactly, without its line ending.
-///
-/// ```
-/// use getemms::status::ftp::{FtpError, ReplyLine};
-///
-/// let line = ReplyLine::parse("425 Connection timed out\r\n")?;
-/// assert_eq!(line.code(), 425);
-/// assert_eq!(line.text(), "Connection timed out");
-/// assert!(line.is_transient());
-/// assert_eq!(line.ftp_error(), Some(FtpError::CantOpenDataConnection));
-/// assert_eq!(line.to_string(), "425 Connection timed out");
-/// # Ok::<(), getemms::Error>(())
-/// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct ReplyLine<'a> {
-    code: u16,
-    separator: Separator,
-    text: &'a str,
-}
-
-impl<'a> ReplyLine<'a> {
-    /// Reads one reply line: three digits, the first `1`–`5` (RFC 959), then
-    /// a space and the text, a `-` and the text, or nothing; one trailing
-    /// `\r\n` or `\n` is dropped. The text is kept verbatim (not trimmed).
-    ///
-    /// # Errors
-    /// [`Error::BadReplyLine`], with the byte offset in `line`, when the
-    /// line does not start with a reply code, the code is followed by
-    /// anything but a space or `-`, or the text holds a line break (one line
-    /// at a time).
-    pub fn parse(line: &'a str) -> Result<Self, Error> {
-        let body = line
-            .strip_suffix("\r\n")
-            .or_else(|| line.strip_suffix('\n'))
-            .unwrap_or(line);
-        let bytes = body.as_bytes();
-        let bad = |offset: usize, expected: &'static str| Error::BadReplyLine {
-            offset,
-            expected,
-            found: bytes.get(offset).copied(),
-        };
-        let digit = |offset: usize, range: core::ops::RangeInclusive<u8>| match bytes.get(offset) {
-            Some(&b) if range.contains(&b) => Ok(u16::from(b - b'0')),
-            _ => Err(bad(
-                offset,
-                if offset == 0 {
-                    "a reply code starting with 1-5"
-                } else {
-                    "a reply code digit"
-                },
-            )),
-        };
-        let code =
-            digit(0, b'1'..=b'5')? * 100 + digit(1, b'0'..=b'9')? * 10 + digit(2, b'0'..=b'9')?;
-        let separator = match bytes.get(3) {
-            None => Separator::Nothing,
-            Some(b' ') => Separator::Space,
-            Some(b'-') => Separator::Hyphen,
-            Some(_) => return Err(bad(3, "' ' or '-' after the reply code")),
-        };
-        let text = body.get(4..).unwrap_or("");
-        if let Some(at) = text.find(['\r', '\n']) {
-            return Err(bad(4 + at, "the reply text to run to the end of the line"));
-        }
-        Ok(Self {
-            code,
-            separator,
-            text,
-        })
-    }
-
-    /// The three-digit reply code.
-    #[must_use]
-    pub const fn code(&self) -> u16 {
-        self.code
-    }
-
-    /// The text after the code and its separator, verbatim; empty for a
-    /// bare `NNN`.
-    #[must_use]
-    pub const fn text(&self) -> &'a str {
-        self.text
-    }
-
-    /// Whether this is the first line of a multi-line reply (`NNN-text`).
-    #[must_use]
-    pub const fn is_multiline_start(&self) -> bool {
-        matches!(self.separator, Separator::Hyphen)
-    }
-
-    /// RFC 959 transient negative completion: a 4xx code.
-    #[must_use]
-    pub const fn is_transient(&self) -> bool {
-        ReplyCode::Code(self.code).is_transient()
-    }
-
-    /// RFC 959 permanent negative completion: a 5xx code.
-    #[must_use]
-    pub const fn is_permanent(&self) -> bool {
-        ReplyCode::Code(self.code).is_permanent()
-    }
-
-    /// The table's row for this reply, by [`FtpError::from_reply`].
-    #[must_use]
-    pub fn ftp_error(&self) -> Option<FtpError> {
-        FtpError::from_reply(Some(self.code), self.text)
-    }
-}
-
-impl fmt::Display for ReplyLine<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let separator = match self.separator {
-            Separator::Space => " ",
-            Separator::Hyphen => "-",
-            Separator::Nothing => "",
-        };
-        write!(f, "{:03}{separator}{}", self.code, self.text)
-    }
-}
-
-#[cfg(feature = "serde")]
-mod serde_impls {
-    //! `FtpError` and `ReplyCode` serialize as the spec's string (the
-    //! description, the code column) and deserialize from it.
-
-    use core::fmt;
-    use core::marker::PhantomData;
-    use core::str::FromStr;
-
-    use super::{FtpError, ReplyCode};
-
-    impl serde::Serialize for FtpError {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            serializer.serialize_str(self.description())
-        }
-    }
-
-    impl serde::Serialize for ReplyCode {
-        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-            serializer.collect_str(self)
-        }
-    }
-
-    /// Deserializes any `FromStr` type from a string.
-    struct FromStrVisitor<T>(&'static str, PhantomData<T>);
-
-    impl<T: FromStr> serde::de::Visitor<'_> for FromStrVisitor<T> {
-        type Value = T;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(self.0)
-        }
-        fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
-            text.parse()
-                .map_err(|_| E::invalid_value(serde::de::Unexpected::Str(text), &self))
-        }
-    }
-
-    impl<'de> serde::Deserialize<'de> for FtpError {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_str(FromStrVisitor(
-                "a VOD Dealer FTP error description",
-                PhantomData,
-            ))
-        }
-    }
-
-    impl<'de> serde::Deserialize<'de> for ReplyCode {
-        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            deserializer.deserialize_str(FromStrVisitor(
-                "an FTP error code: NA, n/a, 5XX or three digits",
-                PhantomData,
-            ))
-        }
-    }
-}
-
 /// Renders the spec's table as markdown: a `### VOD Dealer FTP errors`
-/// heading, then one table row per [`FtpError`], derived from the data.
+/// heading, then one table line per [`FtpError`], derived from the data.
 /// Error texts are code spans (so `<file name>` shows as written) separated
 /// by `<br>`; an empty cell means the spec lists none.
 ///
 /// # Errors
-/// Whatever `out` returns.
+/// Only the errors of `out`.
 ///
 /// ```
 /// let mut out = String::new();
@@ -642,20 +403,26 @@ mod serde_impls {
 /// assert!(out.contains("| Misc. FTP error | 5XX | |"));
 /// # Ok::<(), core::fmt::Error>(())
 /// ```
-pub fn render_markdown(out: &mut impl fmt::Write) -> fmt::Result {
-    out.write_str("### VOD Dealer FTP errors\n\n")?;
-    out.write_str("| FTP Error Description | FTP Error Code | Error Text |\n")?;
-    out.write_str("|---|---|---|\n")?;
-    for error in FtpError::ALL {
-        out.write_str("| ")?;
-        write_text_cell(out, error.description())?;
-        write!(out, " | {} |", error.reply_code())?;
-        for (i, text) in error.error_texts().iter().enumerate() {
-            out.write_str(if i == 0 { " `" } else { "<br>`" })?;
-            out.write_str(text)?;
-            out.write_str("`")?;
-        }
-        out.write_str(" |\n")?;
+pub fn render_markdown<W: fmt::Write + ?Sized>(out: &mut W) -> fmt::Result {
+    write_head(
+        out,
+        "VOD Dealer FTP errors",
+        "",
+        &[
+            ("FTP Error Description", Align::Left),
+            ("FTP Error Code", Align::Left),
+            ("Error Text", Align::Left),
+        ],
+    )?;
+    for error in FtpError::rows() {
+        write_line(
+            out,
+            &[
+                Cell::Text(&error.description()),
+                Cell::Text(&error.reply_code()),
+                Cell::Code(&error.error_texts(), "<br>"),
+            ],
+        )?;
     }
     Ok(())
 }

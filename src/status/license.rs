@@ -4,7 +4,7 @@
 //! [`LicenseStatus`] is lossless: every `u32` is a valid status. The spec's
 //! table names codes 0–68; codes 512–768 and 769–999 are third-party codes a
 //! license proxy defines itself, which make the client remove
-//! ([`StoredLicenseAction::Remove`]) or retain ([`StoredLicenseAction::Retain`])
+//! ([`StoredLicenseAction::Remove`](super::StoredLicenseAction::Remove)) or retain ([`StoredLicenseAction::Retain`](super::StoredLicenseAction::Retain))
 //! its stored license; 69–511 and 1000 and above are unlisted and print as
 //! their number.
 //!
@@ -34,13 +34,14 @@
 //! let refusal = LicenseStatus::third_party(600)?;
 //! assert_eq!(refusal.stored_license_action(), Some(StoredLicenseAction::Remove));
 //! assert_eq!(LicenseStatus::new(1234).to_string(), "1234");
-//! # Ok::<(), getemms::Error>(())
+//! # Ok::<(), getemms::status::NameError>(())
 //! ```
 
 use core::fmt;
 
-use super::table::{RowData, status_table};
-use super::{StoredLicenseAction, ThirdPartyRange};
+use super::macros::code_table;
+use super::markdown::{Align, Cell, write_head, write_line};
+use super::table::RowData;
 
 /// A coarse grouping of license statuses that a proxy can branch on.
 ///
@@ -126,24 +127,12 @@ const fn row(description: &'static str, category: LicenseCategory) -> LicenseRow
     }
 }
 
-/// The two range rows of the spec's table, with its text.
-const THIRD_PARTY: [ThirdPartyRange; 2] = [
-    ThirdPartyRange::new(
-        StoredLicenseAction::Remove,
-        "3 rd party-defined error codes (remove existing stored license, if any)",
-    ),
-    ThirdPartyRange::new(
-        StoredLicenseAction::Retain,
-        "3 rd party-defined error codes (retain existing stored license, if any)",
-    ),
-];
-
 use LicenseCategory::{
     Availability, ClientIntegrity, GeographyOrWindow, Policy, RequestValidation, ServerDatabase,
     ServerInternal, Success, Unknown,
 };
 
-status_table! {
+code_table! {
     /// A Widevine license status, the first field of a `GetEMMs.cgi` body.
     ///
     /// A lossless newtype over `u32`: every value is a valid `LicenseStatus`,
@@ -159,84 +148,79 @@ status_table! {
     /// assert_eq!(LicenseStatus::UNKNOWN.code(), 0);
     /// assert_eq!(LicenseStatus::UNKNOWN_CODE.code(), 46);
     /// ```
-    pub struct LicenseStatus;
-    table: super::Table::LicenseStatus;
+    pub struct LicenseStatus in super::Table::LicenseStatus;
+    third_party: "3 rd party-defined error codes (remove existing stored license, if any)", "3 rd party-defined error codes (retain existing stored license, if any)";
     row: LicenseRow;
-    third_party: &THIRD_PARTY;
-    rows: [
-        UNKNOWN = 0 => row("Unknown", Unknown);
-        OK = 1 => row("OK, successful", Success);
-        ASSET_NOT_FOUND = 2 => row("Server-side database error: Asset not found", ServerDatabase);
-        ASSET_SAVE_FAILED = 3 => row("Servers-side database error: Asset save failed", ServerDatabase);
-        ASSET_DELETE_FAILED = 4 => row("Server-side database error: Asset delete failed", ServerDatabase);
-        ASSET_ALREADY_EXISTS = 5 => row("Server-side database error: Asset already exist", ServerDatabase);
-        INTERNAL_ERROR = 6 => row("Internal error", ServerInternal);
-        OPERATION_NOT_ALLOWED = 7 => row("Operation is not allowed", Policy);
-        ASSET_BLOCKED = 8 => row("Asset is currently blocked (see access criteria settings)", Policy);
-        OUTSIDE_LICENSE_WINDOW = 9 => row("Asset is outside license window", GeographyOrWindow);
-        OUTSIDE_GEOGRAPHIC_REGION = 10 => row("Asset is outside allowed geographic region", GeographyOrWindow);
-        SIGNATURE_MISSING = 11 => row("Signature is missing in the EMM request", RequestValidation);
-        SIGNATURE_INVALID = 12 => row("Signature is not valid in the EMM request", RequestValidation);
-        UNKNOWN_PROVIDER = 13 => row("Provider is unknown", RequestValidation);
-        NETWORK_ERROR = 14 => row("Network error", Availability);
-        EMM_FORMAT_ERROR = 15 => row("EMM format error", RequestValidation);
-        EMM_DECODE_FAILED = 16 => row("EMM decode failed", RequestValidation);
-        CLIENT_NETWORK_ERROR = 17 => row("Client network error", Availability);
-        REQUEST_ABORTED = 18 => row("Request aborted", Availability);
-        CLIENT_KEY_MISSING = 19 => row("Client key is missing", RequestValidation);
-        REGISTRATION_SERVER_NOT_RESPONDING = 20 => row("Registration server is not responding", Availability);
-        REGISTRATION_SERVER_DOWN = 21 => row("Registration server is down", Availability);
-        PORTAL_INFORMATION_MISSING = 22 => row("Portal information is missing", RequestValidation);
-        UNKNOWN_PORTAL = 23 => row("Portal is unknown", RequestValidation);
-        ASSET_ID_MISSING = 24 => row("Asset Id is missing", RequestValidation);
-        OWNER_INFORMATION_MISSING = 25 => row("Owner information is missing", RequestValidation);
-        PROVIDER_INFORMATION_MISSING = 26 => row("Provider information is missing", RequestValidation);
-        NAME_MISSING = 27 => row("Name is missing", RequestValidation);
-        INVALID_CCI = 28 => row("Invalid CCI", RequestValidation);
-        INVALID_DCP = 29 => row("Invalid DCP", RequestValidation);
-        INVALID_LICENSE_WINDOW = 30 => row("Invalid license window", RequestValidation);
-        POLICY_NOT_FOUND = 31 => row("Policy not found", Policy);
-        REJECTED_BY_POLICY = 32 => row("License request rejected due to Policy", Policy);
-        POLICY_SERVER_NOT_RESPONDING = 33 => row("Policy server is not responding", Availability);
-        CLIENT_TOKEN_ERROR = 34 => row("Error processing token sent by client", ClientIntegrity);
-        INVALID_GEOGRAPHIC_REGION = 35 => row("Invalid geo-graphic region", GeographyOrWindow);
-        INVALID_NONCE = 36 => row("Invalid Nonce", ClientIntegrity);
-        INVALID_HARDWARE_ID = 37 => row("Invalid Hardware Id", ClientIntegrity);
-        INVALID_TOKEN = 38 => row("Invalid Token", ClientIntegrity);
-        INVALID_ASSET_ID = 39 => row("Invalid asset Id", RequestValidation);
-        INVALID_NAME = 40 => row("Invalid name", RequestValidation);
-        INVALID_CLIENT_DIVERSITY = 41 => row("Invalid client diversity", ClientIntegrity);
-        INVALID_KEY_ID = 42 => row("Invalid Key Id", RequestValidation);
-        MODEL_NOT_SUPPORTED = 43 => row("Model not supported", ClientIntegrity);
-        INVALID_KEYBOX_SYSTEM_ID = 44 => row("Invalid keybox system Id", ClientIntegrity);
-        NO_DEVICE_LICENSE_AVAILABLE = 45 => row("No device license is available", Policy);
-        UNKNOWN_CODE = 46 => row("Unknown code", Unknown);
-        INVALID_ACCESS_CRITERIA = 47 => row("Invalid access criteria", RequestValidation);
-        GEOGRAPHIC_REGION_MISSING = 48 => row("Geographic region is missing", RequestValidation);
-        KEY_VERIFICATION_FAILED = 49 => row("Key verification failed", ClientIntegrity);
-        CLIENT_TOKEN_HASH_FAILED = 50 => row("Hash in client token failed", ClientIntegrity);
-        CLIENT_TOKEN_KEY_UNAVAILABLE = 51 => row("Unable to get key for client token verification", ClientIntegrity);
-        WRONG_SYSTEM_ID = 52 => row("Wrong system Id sent by client", ClientIntegrity);
-        REVOKED_CLIENT_VERSION = 53 => row("Revoked client version", ClientIntegrity);
-        CLIENT_VERSION_TAMPERED = 54 => row("Client version tampered", ClientIntegrity);
-        CLIENT_VERSION_MISSING = 55 => row("Client version missing", RequestValidation);
-        ASSET_PROVIDER_ALREADY_EXISTS = 56 => row("Asset provider already exists", ServerDatabase);
-        DIVERSITY_INFORMATION_MISSING = 57 => row("Missing diversity information", RequestValidation);
-        TOKEN_MISSING = 58 => row("Missing token", RequestValidation);
-        CLIENT_MODEL_TAMPERED = 59 => row("Client model tampered", ClientIntegrity);
-        ASSET_KEY_TOO_LARGE = 60 => row("Asset key is too large", ServerInternal);
-        DECRYPTION_FAILED = 61 => row("Failed decryption", ClientIntegrity);
-        TOO_MANY_ASSETS = 62 => row("Too many assets", ServerInternal);
-        MAKE_NOT_SUPPORTED = 63 => row("Make not supported", ClientIntegrity);
-        POLICY_ALREADY_EXISTS = 64 => row("Policy already exists", ServerDatabase);
-        INVALID_XML = 65 => row("Invalid XML", RequestValidation);
-        PROVIDER_VIOLATION = 66 => row("Provider violation", Policy);
-        PORTAL_VERIFICATION_FAILED = 67 => row("Portal verification failed", RequestValidation);
-        PORTAL_OVERRIDE_NOT_ALLOWED = 68 => row("Portal override not allowed", Policy);
-    ]
+    UNKNOWN = 0 => row("Unknown", Unknown);
+    OK = 1 => row("OK, successful", Success);
+    ASSET_NOT_FOUND = 2 => row("Server-side database error: Asset not found", ServerDatabase);
+    ASSET_SAVE_FAILED = 3 => row("Servers-side database error: Asset save failed", ServerDatabase);
+    ASSET_DELETE_FAILED = 4 => row("Server-side database error: Asset delete failed", ServerDatabase);
+    ASSET_ALREADY_EXISTS = 5 => row("Server-side database error: Asset already exist", ServerDatabase);
+    INTERNAL_ERROR = 6 => row("Internal error", ServerInternal);
+    OPERATION_NOT_ALLOWED = 7 => row("Operation is not allowed", Policy);
+    ASSET_BLOCKED = 8 => row("Asset is currently blocked (see access criteria settings)", Policy);
+    OUTSIDE_LICENSE_WINDOW = 9 => row("Asset is outside license window", GeographyOrWindow);
+    OUTSIDE_GEOGRAPHIC_REGION = 10 => row("Asset is outside allowed geographic region", GeographyOrWindow);
+    SIGNATURE_MISSING = 11 => row("Signature is missing in the EMM request", RequestValidation);
+    SIGNATURE_INVALID = 12 => row("Signature is not valid in the EMM request", RequestValidation);
+    UNKNOWN_PROVIDER = 13 => row("Provider is unknown", RequestValidation);
+    NETWORK_ERROR = 14 => row("Network error", Availability);
+    EMM_FORMAT_ERROR = 15 => row("EMM format error", RequestValidation);
+    EMM_DECODE_FAILED = 16 => row("EMM decode failed", RequestValidation);
+    CLIENT_NETWORK_ERROR = 17 => row("Client network error", Availability);
+    REQUEST_ABORTED = 18 => row("Request aborted", Availability);
+    CLIENT_KEY_MISSING = 19 => row("Client key is missing", RequestValidation);
+    REGISTRATION_SERVER_NOT_RESPONDING = 20 => row("Registration server is not responding", Availability);
+    REGISTRATION_SERVER_DOWN = 21 => row("Registration server is down", Availability);
+    PORTAL_INFORMATION_MISSING = 22 => row("Portal information is missing", RequestValidation);
+    UNKNOWN_PORTAL = 23 => row("Portal is unknown", RequestValidation);
+    ASSET_ID_MISSING = 24 => row("Asset Id is missing", RequestValidation);
+    OWNER_INFORMATION_MISSING = 25 => row("Owner information is missing", RequestValidation);
+    PROVIDER_INFORMATION_MISSING = 26 => row("Provider information is missing", RequestValidation);
+    NAME_MISSING = 27 => row("Name is missing", RequestValidation);
+    INVALID_CCI = 28 => row("Invalid CCI", RequestValidation);
+    INVALID_DCP = 29 => row("Invalid DCP", RequestValidation);
+    INVALID_LICENSE_WINDOW = 30 => row("Invalid license window", RequestValidation);
+    POLICY_NOT_FOUND = 31 => row("Policy not found", Policy);
+    REJECTED_BY_POLICY = 32 => row("License request rejected due to Policy", Policy);
+    POLICY_SERVER_NOT_RESPONDING = 33 => row("Policy server is not responding", Availability);
+    CLIENT_TOKEN_ERROR = 34 => row("Error processing token sent by client", ClientIntegrity);
+    INVALID_GEOGRAPHIC_REGION = 35 => row("Invalid geo-graphic region", GeographyOrWindow);
+    INVALID_NONCE = 36 => row("Invalid Nonce", ClientIntegrity);
+    INVALID_HARDWARE_ID = 37 => row("Invalid Hardware Id", ClientIntegrity);
+    INVALID_TOKEN = 38 => row("Invalid Token", ClientIntegrity);
+    INVALID_ASSET_ID = 39 => row("Invalid asset Id", RequestValidation);
+    INVALID_NAME = 40 => row("Invalid name", RequestValidation);
+    INVALID_CLIENT_DIVERSITY = 41 => row("Invalid client diversity", ClientIntegrity);
+    INVALID_KEY_ID = 42 => row("Invalid Key Id", RequestValidation);
+    MODEL_NOT_SUPPORTED = 43 => row("Model not supported", ClientIntegrity);
+    INVALID_KEYBOX_SYSTEM_ID = 44 => row("Invalid keybox system Id", ClientIntegrity);
+    NO_DEVICE_LICENSE_AVAILABLE = 45 => row("No device license is available", Policy);
+    UNKNOWN_CODE = 46 => row("Unknown code", Unknown);
+    INVALID_ACCESS_CRITERIA = 47 => row("Invalid access criteria", RequestValidation);
+    GEOGRAPHIC_REGION_MISSING = 48 => row("Geographic region is missing", RequestValidation);
+    KEY_VERIFICATION_FAILED = 49 => row("Key verification failed", ClientIntegrity);
+    CLIENT_TOKEN_HASH_FAILED = 50 => row("Hash in client token failed", ClientIntegrity);
+    CLIENT_TOKEN_KEY_UNAVAILABLE = 51 => row("Unable to get key for client token verification", ClientIntegrity);
+    WRONG_SYSTEM_ID = 52 => row("Wrong system Id sent by client", ClientIntegrity);
+    REVOKED_CLIENT_VERSION = 53 => row("Revoked client version", ClientIntegrity);
+    CLIENT_VERSION_TAMPERED = 54 => row("Client version tampered", ClientIntegrity);
+    CLIENT_VERSION_MISSING = 55 => row("Client version missing", RequestValidation);
+    ASSET_PROVIDER_ALREADY_EXISTS = 56 => row("Asset provider already exists", ServerDatabase);
+    DIVERSITY_INFORMATION_MISSING = 57 => row("Missing diversity information", RequestValidation);
+    TOKEN_MISSING = 58 => row("Missing token", RequestValidation);
+    CLIENT_MODEL_TAMPERED = 59 => row("Client model tampered", ClientIntegrity);
+    ASSET_KEY_TOO_LARGE = 60 => row("Asset key is too large", ServerInternal);
+    DECRYPTION_FAILED = 61 => row("Failed decryption", ClientIntegrity);
+    TOO_MANY_ASSETS = 62 => row("Too many assets", ServerInternal);
+    MAKE_NOT_SUPPORTED = 63 => row("Make not supported", ClientIntegrity);
+    POLICY_ALREADY_EXISTS = 64 => row("Policy already exists", ServerDatabase);
+    INVALID_XML = 65 => row("Invalid XML", RequestValidation);
+    PROVIDER_VIOLATION = 66 => row("Provider violation", Policy);
+    PORTAL_VERIFICATION_FAILED = 67 => row("Portal verification failed", RequestValidation);
+    PORTAL_OVERRIDE_NOT_ALLOWED = 68 => row("Portal override not allowed", Policy);
 }
-
-super::table::third_party_methods!(LicenseStatus);
 
 impl LicenseStatus {
     /// Whether this is 1, "OK, successful".
@@ -258,8 +242,8 @@ impl LicenseStatus {
     /// ```
     #[must_use]
     pub const fn category(self) -> LicenseCategory {
-        match self.row() {
-            Some(row) => row.data.category,
+        match self.record() {
+            Some(record) => record.data.category,
             None if self.is_third_party() => LicenseCategory::ThirdParty,
             None => LicenseCategory::Unknown,
         }
@@ -272,34 +256,42 @@ impl LicenseStatus {
 /// # Errors
 /// Only the errors of `out`.
 pub fn render_markdown<W: fmt::Write + ?Sized>(out: &mut W) -> fmt::Result {
-    out.write_str(
-        "### Widevine license status (`LicenseStatus`)\n\
-         \n\
-         The `GetEMMs.cgi` header field (spec section 3). The category column is \
-         this crate's grouping (`LicenseStatus::category`), not the spec's.\n\
-         \n\
-         | Code | Constant | Description | Category |\n\
-         |---:|---|---|---|\n",
+    write_head(
+        out,
+        "Widevine license status (`LicenseStatus`)",
+        "The `GetEMMs.cgi` header field (spec section 3). The category column is \
+         this crate's grouping (`LicenseStatus::category`), not the spec's.",
+        &[
+            ("Code", Align::Right),
+            ("Constant", Align::Left),
+            ("Description", Align::Left),
+            ("Category", Align::Left),
+        ],
     )?;
-    for entry in LicenseStatus::known() {
-        writeln!(
+    for row in LicenseStatus::rows() {
+        write_line(
             out,
-            "| {} | `{}` | {} | {} |",
-            entry.code(),
-            entry.const_name(),
-            entry.description(),
-            entry.status().category(),
+            &[
+                Cell::Text(&row.code()),
+                Cell::Code(&row.const_name(), ""),
+                Cell::Text(&row.description()),
+                Cell::Text(&row.status().category()),
+            ],
         )?;
     }
     for range in LicenseStatus::third_party_ranges() {
-        writeln!(
+        write_line(
             out,
-            "| {}–{} | | {} | {} ({} stored license) |",
-            range.first(),
-            range.last(),
-            range.description(),
-            LicenseCategory::ThirdParty,
-            range.action(),
+            &[
+                Cell::Text(&format_args!("{}–{}", range.first(), range.last())),
+                Cell::Text(&""),
+                Cell::Text(&range.description()),
+                Cell::Text(&format_args!(
+                    "{} ({} stored license)",
+                    LicenseCategory::ThirdParty,
+                    range.action()
+                )),
+            ],
         )?;
     }
     Ok(())

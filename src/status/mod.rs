@@ -11,8 +11,14 @@
 //! | [`license`] | [`LicenseStatus`] | 3, "Widevine license status" (the `GetEMMs.cgi` header field) |
 //! | [`client`] | [`ClientStatus`] | 2, "Widevine client error codes" (`WVMKStatus_*`) |
 //! | [`dcp`] | [`DcpStatus`] | 4, "DCP error codes" |
-//! | [`package`] | [`IdStatus`], [`GuiStatus`], [`PackageStatus`] | 5, "VOD Dealer package status" |
+//! | [`package`] | [`IdStatus`], [`GuiStatus`], [`PackageStatus`], [`PackageGuiStatus`] | 5, "VOD Dealer package status" |
 //! | [`ftp`] | [`FtpError`], [`ReplyCode`], [`ReplyLine`] | 6, "VOD Dealer FTP errors" |
+//!
+//! Every table type enumerates its rows with `rows()`: the numeric tables
+//! yield a [`Row`] per spec row, the vocabularies their values in spec order,
+//! and [`package::PackageStatusRow::rows`] the package table's rows. The lossless
+//! wrapper is [`Reported`]. Name look-ups fail with [`NameError`], reply
+//! lines with [`ReplyLineError`].
 //!
 //! # Guarantees
 //! - Lossless: every `u32` is a valid status of every numeric table and
@@ -21,8 +27,9 @@
 //! - Every row of the spec is present with its exact code and text, the spec's
 //!   typos included ("Servers-side", "geo-graphic"): the text is what
 //!   operators grep their logs for. Each table is written once, as data, and
-//!   everything else (constants, `Display`, `FromStr`, [`Entry`] iterators, the
-//!   README's tables from [`markdown_tables`]) is derived from it.
+//!   everything else (constants, `Display`, `FromStr`, the `rows()`
+//!   iterators, the README's tables from [`markdown_tables`]) is derived
+//!   from it.
 //! - No allocation and no panic, for any code and any string.
 //! - The third-party ranges 512–768 and 769–999 of the license and client
 //!   tables carry their meaning, [`StoredLicenseAction::Remove`] and
@@ -37,7 +44,14 @@
 use core::fmt;
 use core::ops::RangeInclusive;
 
+mod error;
+mod macros;
+mod markdown;
+mod reply_line;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod table;
+mod vocabulary;
 
 pub mod client;
 pub mod dcp;
@@ -46,127 +60,13 @@ pub mod license;
 pub mod package;
 
 pub use client::{ClientStatus, Source};
-
-/// A table of the spec, as name look-up errors ([`Error::UnknownName`],
-/// [`Error::AmbiguousName`]) name it.
-///
-/// One byte, so that [`Error`] stays small: every parse result carries it.
-///
-/// [`Error::UnknownName`]: crate::Error::UnknownName
-/// [`Error::AmbiguousName`]: crate::Error::AmbiguousName
-/// [`Error`]: crate::Error
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Table {
-    /// Widevine license status ([`LicenseStatus`]).
-    LicenseStatus,
-    /// Widevine client status ([`ClientStatus`]).
-    ClientStatus,
-    /// DCP error codes ([`DcpStatus`]).
-    DcpError,
-    /// VOD Dealer package status, as a query by id returns it ([`IdStatus`]).
-    PackageIdStatus,
-    /// VOD Dealer package status, as a query by name returns it ([`GuiStatus`]).
-    PackageGuiStatus,
-    /// VOD Dealer FTP errors, by description ([`FtpError`]).
-    FtpError,
-    /// The "FTP Error Code" column ([`ReplyCode`]).
-    FtpErrorCode,
-}
-
-impl Table {
-    /// The table's name in words, as error messages print it.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Table::LicenseStatus => "license status",
-            Table::ClientStatus => "client status",
-            Table::DcpError => "DCP error",
-            Table::PackageIdStatus => "VOD Dealer package status (query by id)",
-            Table::PackageGuiStatus => "VOD Dealer package status (query by name)",
-            Table::FtpError => "VOD Dealer FTP error",
-            Table::FtpErrorCode => "VOD Dealer FTP error code (NA, n/a, 5XX or three digits)",
-        }
-    }
-}
-
-impl fmt::Display for Table {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.pad(self.as_str())
-    }
-}
 pub use dcp::DcpStatus;
+pub use error::{NameError, ReplyLineError, Table};
 pub use ftp::{FtpError, ReplyCode, ReplyLine};
 pub use license::{LicenseCategory, LicenseStatus};
 pub use package::{GuiStatus, IdStatus, PackageGuiStatus, PackageStatus, Stage};
-
-/// One row of a status table, as the tables' `known()` iterators yield it.
-///
-/// ```
-/// use getemms::LicenseStatus;
-///
-/// let entry = LicenseStatus::known().nth(2).unwrap();
-/// assert_eq!(entry.code(), 2);
-/// assert_eq!(entry.status(), LicenseStatus::ASSET_NOT_FOUND);
-/// assert_eq!(entry.const_name(), "ASSET_NOT_FOUND");
-/// assert_eq!(entry.description(), "Server-side database error: Asset not found");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Entry<S> {
-    status: S,
-    const_name: &'static str,
-    name: &'static str,
-    description: &'static str,
-}
-
-impl<S: Copy> Entry<S> {
-    pub(crate) const fn new(
-        status: S,
-        const_name: &'static str,
-        name: &'static str,
-        description: &'static str,
-    ) -> Self {
-        Self {
-            status,
-            const_name,
-            name,
-            description,
-        }
-    }
-
-    /// The status this row describes.
-    #[must_use]
-    pub const fn status(&self) -> S {
-        self.status
-    }
-
-    /// The Rust name of the status's associated constant (`"ASSET_NOT_FOUND"`).
-    #[must_use]
-    pub const fn const_name(&self) -> &'static str {
-        self.const_name
-    }
-
-    /// The row's primary name: the spec's name where the table has a name
-    /// column (`"WVMKStatus_Tamper_Detected"`), else the constant name.
-    #[must_use]
-    pub const fn name(&self) -> &'static str {
-        self.name
-    }
-
-    /// The spec's text for the row, exactly as the spec spells it.
-    #[must_use]
-    pub const fn description(&self) -> &'static str {
-        self.description
-    }
-}
-
-impl<S: Copy + Into<u32>> Entry<S> {
-    /// The numeric code.
-    #[must_use]
-    pub fn code(&self) -> u32 {
-        self.status.into()
-    }
-}
+pub use table::Row;
+pub use vocabulary::Reported;
 
 /// What a client does with its stored license when it receives a third-party
 /// code (spec 1.3, sections 2 and 3).
@@ -245,11 +145,6 @@ impl ThirdPartyRange {
         }
     }
 
-    /// The range that holds `code`, among `ranges`.
-    pub(crate) fn find(ranges: &'static [ThirdPartyRange], code: u32) -> Option<&'static Self> {
-        ranges.iter().find(|range| range.contains(code))
-    }
-
     /// The first code of the range (512 or 769).
     #[must_use]
     pub const fn first(&self) -> u32 {
@@ -283,11 +178,13 @@ impl ThirdPartyRange {
 
 /// Renders every table of this crate's status modules as markdown: the
 /// section that README.md carries between `<!-- status-tables:start -->` and
-/// `<!-- status-tables:end -->`, and that the CLI prints.
+/// `<!-- status-tables:end -->`, and the one entry any other consumer of the
+/// tables should use.
 ///
 /// Each table comes from its module's `render_markdown`, in spec order
-/// (client, license, DCP), each under a `###` heading and followed by a blank
-/// line. Nothing is allocated; the output is the same on every call.
+/// (client, license, DCP, package, FTP), each under a `###` heading and
+/// separated by a blank line. Every cell of every table is escaped by the
+/// same rule. Nothing is allocated; the output is the same on every call.
 ///
 /// # Errors
 /// Only the errors of `out`.
@@ -297,7 +194,7 @@ impl ThirdPartyRange {
 /// getemms::status::markdown_tables(&mut markdown).unwrap();
 /// assert!(markdown.contains("| 1004 | `TAMPER_DETECTED` | `WVMKStatus_Tamper_Detected` |"));
 /// ```
-pub fn markdown_tables<W: fmt::Write>(out: &mut W) -> fmt::Result {
+pub fn markdown_tables<W: fmt::Write + ?Sized>(out: &mut W) -> fmt::Result {
     client::render_markdown(out)?;
     out.write_str("\n")?;
     license::render_markdown(out)?;

@@ -1,20 +1,20 @@
-//! The one macro every code table of [`crate::status`] is generated from.
+//! What every numeric code table of [`crate::status`] shares: the stored
+//! [`Record`], the public [`Row`] view, and the generic functions that the
+//! `code_table!` macro's thin methods and impls call (look-up, name parsing,
+//! `Debug`, `Display`, enumeration).
 //!
-//! A table is written once, as a list of rows (`CONST = code => ctor(...)`);
-//! [`status_table!`] turns that list into the newtype, its associated
-//! constants, the sorted row slice, the lookups (`description`, `name`,
-//! `const_name`), `known()`, `codes_named()`, `Debug`, `Display`, `FromStr`,
-//! the `u32` conversions and the optional serde impls. Each table module adds
-//! only what is its own (categories, third-party ranges, sources).
-//!
-//! Guarantees of the generated code: no allocation, no panic on any `u32` or
-//! any string, and the rows are checked at compile time to be sorted by code
-//! with no code twice (so a code has at most one row, and binary search is
-//! exact).
+//! Guarantees: no allocation, no panic on any `u32` or any string; the
+//! records of a table are checked at compile time to be sorted by code with
+//! no code twice ([`assert_strictly_ascending`]), so a code has at most one
+//! row and binary search ([`find`]) is exact.
+
+use core::fmt;
+
+use super::{NameError, Table, ThirdPartyRange};
 
 /// One row of a table, as stored: the code, the Rust constant name and the
 /// table-specific data `T`.
-pub(crate) struct Row<T: 'static> {
+pub(crate) struct Record<T: 'static> {
     pub(crate) code: u32,
     pub(crate) const_name: &'static str,
     pub(crate) data: T,
@@ -37,16 +37,16 @@ pub(crate) trait RowData: 'static {
     }
 }
 
-impl<T: RowData> Row<T> {
+impl<T: RowData> Record<T> {
     /// The row's primary name: its own, or else the Rust constant name.
-    pub(crate) fn name(&'static self) -> &'static str {
+    fn name(&'static self) -> &'static str {
         self.data.name().unwrap_or(self.const_name)
     }
 
     /// The table's spelling of `candidate` if this row answers to it
     /// (ASCII case-insensitive): the Rust constant name, the primary name,
     /// the description, or one of the row's other spellings.
-    pub(crate) fn answers_to(&'static self, candidate: &str) -> Option<&'static str> {
+    fn answers_to(&'static self, candidate: &str) -> Option<&'static str> {
         [self.const_name, self.name(), self.data.description()]
             .into_iter()
             .find(|spelling| spelling.eq_ignore_ascii_case(candidate))
@@ -54,37 +54,45 @@ impl<T: RowData> Row<T> {
     }
 }
 
-/// `input` without a leading `prefix` (`"LicenseStatus::"`), compared ASCII
-/// case-insensitively like the names themselves.
-pub(crate) fn strip_type_prefix<'a>(input: &'a str, prefix: &str) -> &'a str {
-    match (input.get(..prefix.len()), input.get(prefix.len()..)) {
-        (Some(head), Some(rest)) if head.eq_ignore_ascii_case(prefix) => rest,
-        _ => input,
-    }
+/// A numeric code table, as `code_table!` implements it for its newtype.
+pub(crate) trait CodeTable: Copy + From<u32> + Into<u32> + 'static {
+    /// The table-specific row data.
+    type Data: RowData;
+    /// The table, for errors.
+    const TABLE: Table;
+    /// The Rust type name, for `Debug` and the optional `Type::` prefix.
+    const TYPE_NAME: &'static str;
+    /// The rows, sorted by code.
+    const RECORDS: &'static [Record<Self::Data>];
+    /// The third-party range rows, empty when the table has none.
+    const THIRD_PARTY: &'static [ThirdPartyRange];
 }
 
-/// Fails the build when `rows` is not strictly ascending by code.
-pub(crate) const fn assert_strictly_ascending<T>(rows: &[Row<T>]) {
+/// Fails the build when `records` is not strictly ascending by code.
+pub(crate) const fn assert_strictly_ascending<T>(records: &[Record<T>]) {
     let mut i = 1;
-    while i < rows.len() {
+    while i < records.len() {
         assert!(
-            rows[i - 1].code < rows[i].code,
+            records[i - 1].code < records[i].code,
             "status table rows must be sorted by code, each code once"
         );
         i += 1;
     }
 }
 
-/// The row for `code`, by binary search over rows sorted by code.
-pub(crate) const fn find<T>(rows: &'static [Row<T>], code: u32) -> Option<&'static Row<T>> {
-    let (mut low, mut high) = (0, rows.len());
+/// The record for `code`, by binary search over records sorted by code.
+pub(crate) const fn find<T>(
+    records: &'static [Record<T>],
+    code: u32,
+) -> Option<&'static Record<T>> {
+    let (mut low, mut high) = (0, records.len());
     while low < high {
         let mid = low + (high - low) / 2;
-        // `mid < high <= rows.len()`: in bounds.
-        let row = &rows[mid];
-        if row.code == code {
-            return Some(row);
-        } else if row.code < code {
+        // `mid < high <= records.len()`: in bounds.
+        let record = &records[mid];
+        if record.code == code {
+            return Some(record);
+        } else if record.code < code {
             low = mid + 1;
         } else {
             high = mid;
@@ -93,296 +101,152 @@ pub(crate) const fn find<T>(rows: &'static [Row<T>], code: u32) -> Option<&'stat
     None
 }
 
-/// Generates a status newtype and everything derived from its rows.
+/// The record for `status`'s code.
+fn record<T: CodeTable>(status: T) -> Option<&'static Record<T::Data>> {
+    find(T::RECORDS, status.into())
+}
+
+/// The row's primary name, or `None` when the code has no row.
+pub(crate) fn name<T: CodeTable>(status: T) -> Option<&'static str> {
+    record(status).map(Record::name)
+}
+
+/// The row's text, or else the text of the third-party range the code is in.
+pub(crate) fn description<T: CodeTable>(status: T) -> Option<&'static str> {
+    let code = status.into();
+    match record(status) {
+        Some(record) => Some(record.data.description()),
+        None => T::THIRD_PARTY
+            .iter()
+            .find(|range| range.contains(code))
+            .map(ThirdPartyRange::description),
+    }
+}
+
+/// Every row of the table, in ascending code order.
+pub(crate) fn rows<T: CodeTable>()
+-> impl ExactSizeIterator<Item = Row<T>> + DoubleEndedIterator + Clone + 'static {
+    T::RECORDS.iter().map(|record| Row {
+        status: T::from(record.code),
+        const_name: record.const_name,
+        name: record.name(),
+        description: record.data.description(),
+    })
+}
+
+/// `input` without a leading `Type::` prefix, compared ASCII
+/// case-insensitively like the names themselves.
+fn strip_type_prefix<T: CodeTable>(input: &str) -> &str {
+    let prefix = T::TYPE_NAME;
+    match (input.get(..prefix.len()), input.get(prefix.len()..)) {
+        (Some(head), Some(rest)) if head.eq_ignore_ascii_case(prefix) => {
+            rest.strip_prefix("::").unwrap_or(input)
+        }
+        _ => input,
+    }
+}
+
+/// Every record that answers to `name`, with the table's spelling of it.
+fn named<T: CodeTable>(name: &str) -> impl Iterator<Item = (u32, &'static str)> + Clone + '_ {
+    let name = strip_type_prefix::<T>(name);
+    T::RECORDS.iter().filter_map(move |record| {
+        record
+            .answers_to(name)
+            .map(|spelling| (record.code, spelling))
+    })
+}
+
+/// Every code that answers to `name`.
+pub(crate) fn codes_named<T: CodeTable>(name: &str) -> impl Iterator<Item = T> + Clone + '_ {
+    named::<T>(name).map(|(code, _)| T::from(code))
+}
+
+/// A decimal code, or a name that answers to exactly one code.
+pub(crate) fn parse<T: CodeTable>(input: &str) -> Result<T, NameError> {
+    if let Ok(code) = input.parse::<u32>() {
+        return Ok(T::from(code));
+    }
+    let mut matches = named::<T>(input);
+    match (matches.next(), matches.next()) {
+        (Some((code, _)), None) => Ok(T::from(code)),
+        (Some((first, name)), Some((second, _))) => Err(NameError::Ambiguous {
+            table: T::TABLE,
+            name,
+            codes: [first, second],
+        }),
+        (None, _) => Err(NameError::Unknown { table: T::TABLE }),
+    }
+}
+
+/// `Type::CONST` when the code has a row, else `Type(1234)`.
+pub(crate) fn fmt_debug<T: CodeTable>(status: T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let code: u32 = status.into();
+    match record(status) {
+        Some(record) => write!(f, "{}::{}", T::TYPE_NAME, record.const_name),
+        None => write!(f, "{}({code})", T::TYPE_NAME),
+    }
+}
+
+/// The code followed by the spec's text in parentheses, or the bare code.
+pub(crate) fn fmt_display<T: CodeTable>(status: T, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let code: u32 = status.into();
+    match description(status) {
+        Some(text) => write!(f, "{code} ({text})"),
+        None => write!(f, "{code}"),
+    }
+}
+
+/// One row of a numeric status table, as the tables' `rows()` iterators
+/// yield it.
 ///
-/// ```text
-/// status_table! {
-///     /// docs of the type
-///     pub struct LicenseStatus;
-///     table: Table::LicenseStatus;        // for errors and docs
-///     row: LicenseRow;                   // the table-specific row data, impl RowData
-///     third_party: &THIRD_PARTY;         // &'static [ThirdPartyRange], `&[]` if none
-///     rows: [
-///         OK = 1 => row("OK, successful", Success);
-///     ]
-/// }
 /// ```
+/// use getemms::LicenseStatus;
 ///
-/// The first argument of each row constructor must be a string literal: it
-/// becomes the constant's doc line.
-macro_rules! status_table {
-    (
-        $(#[$attr:meta])*
-        pub struct $Type:ident;
-        table: $table:expr;
-        row: $Row:ty;
-        third_party: $third_party:expr;
-        rows: [
-            $(
-                $CONST:ident = $code:literal => $ctor:ident($doc:literal $(, $arg:expr)* $(,)?);
-            )*
-        ]
-    ) => {
-        $(#[$attr])*
-        #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub struct $Type(u32);
-
-        /// The table, sorted by code (checked at compile time below).
-        const ROWS: &[$crate::status::table::Row<$Row>] = &[
-            $(
-                $crate::status::table::Row {
-                    code: $code,
-                    const_name: stringify!($CONST),
-                    data: $ctor($doc $(, $arg)*),
-                },
-            )*
-        ];
-
-        const _: () = $crate::status::table::assert_strictly_ascending(ROWS);
-
-        impl $Type {
-            $(
-                #[doc = concat!("`", stringify!($code), "`: ", $doc)]
-                pub const $CONST: Self = Self($code);
-            )*
-
-            /// The name of this table, as errors report it.
-            pub const TABLE: $crate::status::Table = $table;
-
-            /// The status with this numeric code, known to the table or not.
-            #[inline]
-            #[must_use]
-            pub const fn new(code: u32) -> Self {
-                Self(code)
-            }
-
-            /// The numeric code.
-            #[inline]
-            #[must_use]
-            pub const fn code(self) -> u32 {
-                self.0
-            }
-
-            #[inline]
-            const fn row(self) -> Option<&'static $crate::status::table::Row<$Row>> {
-                $crate::status::table::find(ROWS, self.0)
-            }
-
-            /// Whether the code has its own row in the table (third-party
-            /// range codes and unlisted codes do not).
-            #[inline]
-            #[must_use]
-            pub const fn is_known(self) -> bool {
-                self.row().is_some()
-            }
-
-            /// The Rust name of the associated constant for this code
-            #[doc = concat!("(`\"OK\"` for `", stringify!($Type), "::OK`),")]
-            /// or `None` when the code has no row.
-            #[must_use]
-            pub const fn const_name(self) -> Option<&'static str> {
-                match self.row() {
-                    Some(row) => Some(row.const_name),
-                    None => None,
-                }
-            }
-
-            /// The row's primary name (see the module docs for what it is in
-            /// this table), or `None` when the code has no row.
-            #[must_use]
-            pub fn name(self) -> Option<&'static str> {
-                self.row().map(|row| row.name())
-            }
-
-            /// The spec's text for the code: its row, or the text of the
-            /// third-party range it falls in; `None` for a code the table
-            /// does not list.
-            #[must_use]
-            pub fn description(self) -> Option<&'static str> {
-                use $crate::status::table::RowData as _;
-                match self.row() {
-                    Some(row) => Some(row.data.description()),
-                    None => $crate::status::ThirdPartyRange::find($third_party, self.0)
-                        .map(|range| range.description()),
-                }
-            }
-
-            /// Every row of the table, in ascending code order.
-            ///
-            /// Third-party ranges are not rows; see `third_party_ranges()`
-            /// where the table has them.
-            pub fn known() -> impl ExactSizeIterator<Item = $crate::status::Entry<Self>>
-                + DoubleEndedIterator
-                + Clone
-                + 'static {
-                use $crate::status::table::RowData as _;
-                ROWS.iter().map(|row| {
-                    $crate::status::Entry::new(
-                        Self(row.code),
-                        row.const_name,
-                        row.name(),
-                        row.data.description(),
-                    )
-                })
-            }
-
-            /// Every code that answers to `name` (ASCII case-insensitive): the
-            /// Rust constant name (with or without
-            #[doc = concat!("a `", stringify!($Type), "::` prefix),")]
-            /// the spec's name or text, or another listed spelling.
-            ///
-            /// Most names have exactly one code; the module docs list the
-            /// names the spec gives to two. An unknown name yields nothing.
-            pub fn codes_named(name: &str) -> impl Iterator<Item = Self> + Clone + '_ {
-                let name = $crate::status::table::strip_type_prefix(
-                    name,
-                    concat!(stringify!($Type), "::"),
-                );
-                ROWS.iter()
-                    .filter(move |row| row.answers_to(name).is_some())
-                    .map(|row| Self(row.code))
-            }
-        }
-
-        impl From<u32> for $Type {
-            #[inline]
-            fn from(code: u32) -> Self {
-                Self(code)
-            }
-        }
-
-        impl From<$Type> for u32 {
-            #[inline]
-            fn from(status: $Type) -> Self {
-                status.0
-            }
-        }
-
-        /// The constant's path when the code has a row
-        #[doc = concat!("(`", stringify!($Type), "::OK`), else the number (`", stringify!($Type), "(1234)`).")]
-        impl core::fmt::Debug for $Type {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                match self.const_name() {
-                    Some(name) => write!(f, concat!(stringify!($Type), "::{}"), name),
-                    None => write!(f, concat!(stringify!($Type), "({})"), self.0),
-                }
-            }
-        }
-
-        /// The code followed by the spec's text in parentheses, or the bare
-        /// code when the table has no text for it.
-        impl core::fmt::Display for $Type {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                match self.description() {
-                    Some(text) => write!(f, "{} ({})", self.0, text),
-                    None => write!(f, "{}", self.0),
-                }
-            }
-        }
-
-        /// Parses a decimal code (any `u32`, known or not) or a name that
-        /// answers to exactly one code (see `codes_named`).
-        ///
-        /// # Errors
-        /// [`Error::UnknownName`](crate::Error::UnknownName) when the input
-        /// is neither a `u32` nor a name of the table;
-        /// [`Error::AmbiguousName`](crate::Error::AmbiguousName) when the
-        /// name stands for two codes.
-        impl core::str::FromStr for $Type {
-            type Err = $crate::Error;
-
-            fn from_str(input: &str) -> Result<Self, Self::Err> {
-                if let Ok(code) = input.parse::<u32>() {
-                    return Ok(Self(code));
-                }
-                let name = $crate::status::table::strip_type_prefix(
-                    input,
-                    concat!(stringify!($Type), "::"),
-                );
-                let mut matches = ROWS
-                    .iter()
-                    .filter_map(|row| row.answers_to(name).map(|spelling| (row.code, spelling)));
-                match (matches.next(), matches.next()) {
-                    (Some((code, _)), None) => Ok(Self(code)),
-                    (Some((first, spelling)), Some((second, _))) => {
-                        Err($crate::Error::AmbiguousName {
-                            table: $table,
-                            name: spelling,
-                            codes: [first, second],
-                        })
-                    }
-                    (None, _) => Err($crate::Error::UnknownName { table: $table }),
-                }
-            }
-        }
-
-        #[cfg(feature = "serde")]
-        impl serde::Serialize for $Type {
-            /// Serializes as the bare code, a `u32`.
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_u32(self.0)
-            }
-        }
-
-        #[cfg(feature = "serde")]
-        impl<'de> serde::Deserialize<'de> for $Type {
-            /// Deserializes from a `u32` code, known to the table or not.
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                <u32 as serde::Deserialize>::deserialize(deserializer).map(Self)
-            }
-        }
-    };
+/// let row = LicenseStatus::rows().nth(2).unwrap();
+/// assert_eq!(row.code(), 2);
+/// assert_eq!(row.status(), LicenseStatus::ASSET_NOT_FOUND);
+/// assert_eq!(row.const_name(), "ASSET_NOT_FOUND");
+/// assert_eq!(row.description(), "Server-side database error: Asset not found");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Row<S> {
+    status: S,
+    const_name: &'static str,
+    name: &'static str,
+    description: &'static str,
 }
 
-pub(crate) use status_table;
+impl<S: Copy> Row<S> {
+    /// The status this row describes.
+    #[must_use]
+    pub const fn status(&self) -> S {
+        self.status
+    }
 
-/// The third-party methods shared by the two tables whose spec has the
-/// 512–768 / 769–999 rows (license and client status). Expects a
-/// `THIRD_PARTY: [ThirdPartyRange; 2]` in the calling module.
-macro_rules! third_party_methods {
-    ($Type:ident) => {
-        impl $Type {
-            #[doc = concat!(
-                "A third-party status, checked to be in 512–999, for a proxy that refuses a\n",
-                "request with a code of its own.\n\n",
-                "# Errors\n",
-                "[`Error::NotThirdParty`](crate::Error::NotThirdParty) when `code` is outside 512–999.\n\n",
-                "```\n",
-                "use getemms::{Error, ", stringify!($Type), "};\n\n",
-                "assert_eq!(", stringify!($Type), "::third_party(600), Ok(", stringify!($Type), "::new(600)));\n",
-                "assert_eq!(", stringify!($Type), "::third_party(999), Ok(", stringify!($Type), "::new(999)));\n",
-                "assert_eq!(", stringify!($Type), "::third_party(511), Err(Error::NotThirdParty { code: 511 }));\n",
-                "assert_eq!(", stringify!($Type), "::third_party(1000), Err(Error::NotThirdParty { code: 1000 }));\n",
-                "```",
-            )]
-            pub const fn third_party(code: u32) -> Result<Self, $crate::Error> {
-                match $crate::status::StoredLicenseAction::for_code(code) {
-                    Some(_) => Ok(Self(code)),
-                    None => Err($crate::Error::NotThirdParty { code }),
-                }
-            }
+    /// The Rust name of the status's associated constant (`"ASSET_NOT_FOUND"`).
+    #[must_use]
+    pub const fn const_name(&self) -> &'static str {
+        self.const_name
+    }
 
-            /// The spec's two third-party range rows, 512–768 then 769–999.
-            #[must_use]
-            pub fn third_party_ranges() -> &'static [$crate::status::ThirdPartyRange] {
-                &THIRD_PARTY
-            }
+    /// The row's primary name: the spec's name where the table has a name
+    /// column (`"WVMKStatus_Tamper_Detected"`), else the constant name.
+    #[must_use]
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
 
-            /// Whether the code is in 512–999, defined by a third party.
-            #[inline]
-            #[must_use]
-            pub const fn is_third_party(self) -> bool {
-                $crate::status::StoredLicenseAction::for_code(self.0).is_some()
-            }
-
-            /// What the client does with its stored license on this code: `Remove`
-            /// for 512–768, `Retain` for 769–999, `None` for every other code.
-            #[inline]
-            #[must_use]
-            pub const fn stored_license_action(self) -> Option<$crate::status::StoredLicenseAction> {
-                $crate::status::StoredLicenseAction::for_code(self.0)
-            }
-        }
-    };
+    /// The spec's text for the row, exactly as the spec spells it.
+    #[must_use]
+    pub const fn description(&self) -> &'static str {
+        self.description
+    }
 }
-pub(crate) use third_party_methods;
+
+impl<S: Copy + Into<u32>> Row<S> {
+    /// The numeric code.
+    #[must_use]
+    pub fn code(&self) -> u32 {
+        self.status.into()
+    }
+}
