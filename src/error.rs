@@ -1,16 +1,23 @@
-//! The one error type of the crate.
+//! [`Error`]: what can go wrong with a body and its transports (truncation,
+//! limits, base64 text, decoder misuse, output buffers), and [`AnyError`],
+//! for a caller that mixes it with the status tables' errors.
+//!
+//! Each domain has its own error, so a function's error type admits only
+//! what it can return: [`Error`] here, [`NameError`] for name look-ups and
+//! [`ReplyLineError`] for FTP reply lines (both in [`crate::status`]).
 //!
 //! [`Error`] is small, `Copy` and allocation-free, so it can be returned from
 //! the parse path and from `no_std` code. Every variant says what was
-//! expected, what came, and at which byte offset of the body, and its
-//! `Display` is one line a proxy operator can act on.
+//! expected, what came, and at which byte offset of the body (or of the
+//! base64 text), and its `Display` is one line a proxy operator can act on.
 
 use core::fmt;
 
-use crate::status::{LicenseStatus, Table};
+use crate::status::{LicenseStatus, NameError, ReplyLineError};
 use crate::wire::field;
 
-/// Everything that can go wrong while reading or writing a `GetEMMs.cgi` body.
+/// Everything that can go wrong while reading or writing a `GetEMMs.cgi`
+/// body, raw or as base64 text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Error {
@@ -43,35 +50,6 @@ pub enum Error {
         /// Length of the EMM that was given.
         emm_len: usize,
     },
-    /// A third-party status was asked for outside 512–999.
-    NotThirdParty {
-        /// The code that was given.
-        code: u32,
-    },
-    /// A name is not in a status table.
-    UnknownName {
-        /// The table that was searched.
-        table: Table,
-    },
-    /// A name stands for two codes in the spec, and the caller must choose.
-    AmbiguousName {
-        /// The table that was searched.
-        table: Table,
-        /// The name, as the spec spells it.
-        name: &'static str,
-        /// The two codes the spec gives the name.
-        codes: [u32; 2],
-    },
-    /// An FTP reply line is not `NNN text`, `NNN-text` or a bare `NNN`
-    /// (RFC 959 section 4.2), optionally ended by `\r\n` or `\n`.
-    BadReplyLine {
-        /// Byte offset in the line where the problem is.
-        offset: usize,
-        /// What was expected there.
-        expected: &'static str,
-        /// The byte found there, or `None` when the line ended.
-        found: Option<u8>,
-    },
     /// An incremental decoder was fed, or finished, after it had already
     /// been finished: the body ended at byte offset `offset`. Call
     /// `reset()` (or make a new decoder) to decode the next body.
@@ -88,8 +66,8 @@ pub enum Error {
         offset: usize,
         /// The offending character.
         byte: u8,
-        /// What was expected at that offset, in words.
-        expected: &'static str,
+        /// What was expected at that offset.
+        expected: ExpectedBase64,
     },
     /// A base64 body ends inside a 4-character group (a lone final
     /// character, or `=` padding that stops short).
@@ -108,18 +86,68 @@ pub enum Error {
     },
 }
 
-// Every parse returns `Result<Response, Error>`; an `Error` larger than 32
-// bytes makes that result 48 bytes instead of 40, which measurably slows a
-// caller that stores it (criterion, `benches/parse.rs`: about 20 % behind
-// hand-written slicing at 48 bytes, level at 40). Keep variants small.
-const _: () = assert!(core::mem::size_of::<Error>() <= 32);
+// Every parse returns `Result<Response, Error>`. At 24 bytes, `Error` fits
+// beside the EMM pointer of a `Response` (32 bytes), whose non-null niche
+// then tells `Ok` from `Err`: the result is 32 bytes, no larger than the
+// response itself (it was 40 while `InvalidBase64` carried a `&str`, and 48
+// before the status tables' errors left this type). Keep variants small.
+const _: () = assert!(core::mem::size_of::<Error>() <= 24);
+
+/// What base64 allows where a text went wrong, as
+/// [`Error::InvalidBase64`] reports it; `Display` says it in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ExpectedBase64 {
+    /// A base64 character, `=` padding or a line break.
+    Character,
+    /// Only line breaks or trailing whitespace after the `=` padding.
+    EndAfterPadding,
+    /// `=` only where it pads the 3rd and 4th characters of a group.
+    PaddingPosition,
+    /// A line break or the end of the text after a space: a space followed
+    /// by more base64 on its line is refused (it is how a `+` looks after a
+    /// form-decoding mishap).
+    NoSpaceInside,
+    /// A final character whose unused low bits are zero (canonical base64).
+    CanonicalLastCharacter,
+}
+
+impl ExpectedBase64 {
+    /// The expectation in words, as error messages print it.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ExpectedBase64::Character => {
+                "a base64 character (A-Z a-z 0-9 + /), '=' padding or a line break"
+            }
+            ExpectedBase64::EndAfterPadding => {
+                "only line breaks or trailing whitespace after the '=' padding"
+            }
+            ExpectedBase64::PaddingPosition => {
+                "a base64 character ('=' may only pad the 3rd and 4th characters of a group)"
+            }
+            ExpectedBase64::NoSpaceInside => {
+                "a line break or the end of the text after a space (a space inside base64 is \
+                 often a mangled '+')"
+            }
+            ExpectedBase64::CanonicalLastCharacter => {
+                "a final character whose unused low bits are zero (canonical base64)"
+            }
+        }
+    }
+}
+
+impl fmt::Display for ExpectedBase64 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
 
 impl Error {
     /// The byte offset at which the error was found: in the body, except in
     /// the base64 text for [`Error::InvalidBase64`] and
-    /// [`Error::TruncatedBase64`], and in the FTP reply line for
-    /// [`Error::BadReplyLine`]. Errors not tied to any input (status-table
-    /// look-ups) report 0.
+    /// [`Error::TruncatedBase64`], and in the output buffer for
+    /// [`Error::BufferTooSmall`].
     #[must_use]
     pub const fn offset(&self) -> usize {
         match *self {
@@ -127,13 +155,9 @@ impl Error {
             Error::EmmTooLong { limit, .. } => field::EMM.start + limit,
             Error::EmmInShortForm { .. } => crate::SHORT_LEN,
             Error::BufferTooSmall { available, .. } => available,
-            Error::BadReplyLine { offset, .. } => offset,
             Error::AlreadyFinished { offset }
             | Error::InvalidBase64 { offset, .. }
             | Error::TruncatedBase64 { offset, .. } => offset,
-            Error::NotThirdParty { .. }
-            | Error::UnknownName { .. }
-            | Error::AmbiguousName { .. } => 0,
         }
     }
 
@@ -208,35 +232,6 @@ impl fmt::Display for Error {
                  offset 8, got {emm_len} EMM byte{} after it",
                 if emm_len == 1 { "" } else { "s" },
             ),
-            Error::NotThirdParty { code } => write!(
-                f,
-                "not a third-party status: expected a code in 512..=768 (remove stored \
-                 license) or 769..=999 (retain it), got {code}"
-            ),
-            Error::UnknownName { table } => {
-                write!(f, "unknown name: expected a name from the {table} table")
-            }
-            Error::AmbiguousName { table, name, codes } => write!(
-                f,
-                "ambiguous name: {name} stands for both {} and {} in the {table} table; \
-                 choose by code",
-                codes[0], codes[1]
-            ),
-            Error::BadReplyLine {
-                offset,
-                expected,
-                found,
-            } => {
-                write!(
-                    f,
-                    "bad FTP reply line: expected {expected} at byte offset {offset}, got "
-                )?;
-                match found {
-                    None => f.write_str("the end of the line"),
-                    Some(b) if b.is_ascii_graphic() => write!(f, "'{}'", char::from(b)),
-                    Some(b) => write!(f, "byte 0x{b:02x}"),
-                }
-            }
             Error::AlreadyFinished { offset } => write!(
                 f,
                 "decoder misuse: expected no more calls after finish(), got another; \
@@ -271,3 +266,70 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+/// Any error of this crate, for a caller that mixes the body's errors with
+/// the status tables' (a proxy that looks a third-party code up, then
+/// encodes the rejection, in one function with `?`).
+///
+/// ```
+/// use getemms::{AnyError, LicenseStatus, Response};
+///
+/// fn refuse(code: u32, out: &mut [u8]) -> Result<usize, AnyError> {
+///     let status = LicenseStatus::third_party(code)?; // a NameError
+///     Ok(Response::rejection(status, 0).encode_into(out)?) // an Error
+/// }
+///
+/// let mut out = [0u8; 8];
+/// assert_eq!(refuse(600, &mut out), Ok(8));
+/// assert!(matches!(refuse(1000, &mut out), Err(AnyError::Name(_))));
+/// assert!(matches!(refuse(600, &mut out[..4]), Err(AnyError::Body(_))));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AnyError {
+    /// A body or transport error.
+    Body(Error),
+    /// A status-table name look-up error.
+    Name(NameError),
+    /// An FTP reply line that is not one.
+    ReplyLine(ReplyLineError),
+}
+
+impl From<Error> for AnyError {
+    fn from(error: Error) -> Self {
+        AnyError::Body(error)
+    }
+}
+
+impl From<NameError> for AnyError {
+    fn from(error: NameError) -> Self {
+        AnyError::Name(error)
+    }
+}
+
+impl From<ReplyLineError> for AnyError {
+    fn from(error: ReplyLineError) -> Self {
+        AnyError::ReplyLine(error)
+    }
+}
+
+impl fmt::Display for AnyError {
+    /// The inner error's one line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AnyError::Body(error) => error.fmt(f),
+            AnyError::Name(error) => error.fmt(f),
+            AnyError::ReplyLine(error) => error.fmt(f),
+        }
+    }
+}
+
+impl core::error::Error for AnyError {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            AnyError::Body(error) => Some(error),
+            AnyError::Name(error) => Some(error),
+            AnyError::ReplyLine(error) => Some(error),
+        }
+    }
+}

@@ -103,7 +103,7 @@ pub mod status;
 pub mod wire;
 
 pub use decoder::Transport;
-pub use error::Error;
+pub use error::{AnyError, Error, ExpectedBase64};
 pub use header::{Form, Header, HeaderBytes};
 pub use options::Options;
 #[cfg(feature = "bytes")]

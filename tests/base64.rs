@@ -180,7 +180,7 @@ fn transport_decoder_misuse_is_an_error() {
     let error = Error::InvalidBase64 {
         offset: 4,
         byte: b'*',
-        expected: "a base64 character (A-Z a-z 0-9 + /), '=' padding or a line break",
+        expected: getemms::ExpectedBase64::Character,
     };
     assert_eq!(decoder.feed(b"AAAA").map(|_| ()), Err(error));
     assert_eq!(decoder.finish().map(|_| ()), Err(error));

@@ -12,15 +12,13 @@ use ::base64::engine::general_purpose::STANDARD_NO_PAD;
 use ::base64::{DecodeError, DecodeSliceError, Engine};
 
 use super::is_alphabet;
-use crate::error::Error;
+use crate::error::{Error, ExpectedBase64};
 
-const EXPECTED_CHAR: &str = "a base64 character (A-Z a-z 0-9 + /), '=' padding or a line break";
-const EXPECTED_END: &str = "only line breaks or trailing whitespace after the '=' padding";
-const EXPECTED_PAD_POSITION: &str =
-    "a base64 character ('=' may only pad the 3rd and 4th characters of a group)";
-const EXPECTED_NO_SPACE: &str = "a line break or the end of the text after a space (a space inside base64 is often a mangled '+')";
-const EXPECTED_CANONICAL: &str =
-    "a final character whose unused low bits are zero (canonical base64)";
+use ExpectedBase64::{
+    CanonicalLastCharacter as EXPECTED_CANONICAL, Character as EXPECTED_CHAR,
+    EndAfterPadding as EXPECTED_END, NoSpaceInside as EXPECTED_NO_SPACE,
+    PaddingPosition as EXPECTED_PAD_POSITION,
+};
 
 /// Incremental base64 text → body bytes, sans-IO and `no_std`.
 ///
@@ -398,7 +396,7 @@ impl Base64Stream {
     }
 }
 
-const fn invalid(offset: usize, byte: u8, expected: &'static str) -> Error {
+const fn invalid(offset: usize, byte: u8, expected: ExpectedBase64) -> Error {
     Error::InvalidBase64 {
         offset,
         byte,

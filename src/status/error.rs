@@ -126,7 +126,7 @@ impl core::error::Error for NameError {}
 /// [`ReplyLine::parse`](super::ReplyLine::parse) returns.
 ///
 /// ```
-/// use getemms::ReplyLine;
+/// use getemms::status::ReplyLine;
 ///
 /// let error = ReplyLine::parse("425x").unwrap_err();
 /// assert_eq!((error.offset(), error.found()), (3, Some(b'x')));
