@@ -94,6 +94,7 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod header;
+mod lifecycle;
 mod options;
 #[cfg(feature = "bytes")]
 mod owned;

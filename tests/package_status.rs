@@ -284,7 +284,11 @@ fn dashboard_classification() {
     assert_eq!(ids.len(), IdStatus::rows().len());
     for (id, stage, failure, terminal) in ids {
         assert_eq!(
-            (id.stage(), id.is_failure(), id.is_terminal()),
+            (
+                id.row().stage(),
+                id.row().is_failure(),
+                id.row().is_terminal()
+            ),
             (stage, failure, terminal),
             "{id}"
         );
@@ -310,7 +314,11 @@ fn dashboard_classification() {
     assert_eq!(guis.len(), GuiStatus::rows().len());
     for (gui, stage, failure, terminal) in guis {
         assert_eq!(
-            (gui.stage(), gui.is_failure(), gui.is_terminal()),
+            (
+                gui.row().stage(),
+                gui.row().is_failure(),
+                gui.row().is_terminal()
+            ),
             (stage, failure, terminal),
             "{gui}"
         );
@@ -319,8 +327,16 @@ fn dashboard_classification() {
     for id in IdStatus::rows() {
         if let Some(gui) = id.gui_status() {
             assert_eq!(
-                (id.stage(), id.is_failure(), id.is_terminal()),
-                (gui.stage(), gui.is_failure(), gui.is_terminal())
+                (
+                    id.row().stage(),
+                    id.row().is_failure(),
+                    id.row().is_terminal()
+                ),
+                (
+                    gui.row().stage(),
+                    gui.row().is_failure(),
+                    gui.row().is_terminal()
+                )
             );
         }
     }

@@ -13,6 +13,7 @@ use ::base64::{DecodeError, DecodeSliceError, Engine};
 
 use super::is_alphabet;
 use crate::error::{Error, ExpectedBase64};
+use crate::lifecycle::Lifecycle;
 
 use ExpectedBase64::{
     CanonicalLastCharacter as EXPECTED_CANONICAL, Character as EXPECTED_CHAR,
@@ -71,14 +72,7 @@ pub struct Base64Stream {
     /// The final bytes, settled by `finish`.
     tail: [u8; 3],
     tail_len: usize,
-    state: State,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum State {
-    Open,
-    Finished,
-    Failed(Error),
+    state: Lifecycle,
 }
 
 /// Where a step writes: the caller's buffer and how much of it is used.
@@ -114,7 +108,7 @@ impl Base64Stream {
             offset: 0,
             tail: [0; 3],
             tail_len: 0,
-            state: State::Open,
+            state: Lifecycle::Open,
         }
     }
 
@@ -162,7 +156,7 @@ impl Base64Stream {
                 Ok(output.written)
             }
             Err(error) => {
-                self.state = State::Failed(error);
+                self.state = Lifecycle::Failed(error);
                 Err(error)
             }
         }
@@ -358,11 +352,11 @@ impl Base64Stream {
             Ok(len) => {
                 self.tail = tail;
                 self.tail_len = len;
-                self.state = State::Finished;
+                self.state = Lifecycle::Finished;
                 Ok(self.tail.get(..self.tail_len).unwrap_or(&[]))
             }
             Err(error) => {
-                self.state = State::Failed(error);
+                self.state = Lifecycle::Failed(error);
                 Err(error)
             }
         }
@@ -372,27 +366,18 @@ impl Base64Stream {
     #[inline]
     #[must_use]
     pub const fn is_finished(&self) -> bool {
-        matches!(self.state, State::Finished)
+        self.state.is_finished()
     }
 
     /// The error the stream failed with, if it has.
     #[inline]
     #[must_use]
     pub const fn error(&self) -> Option<Error> {
-        match self.state {
-            State::Failed(error) => Some(error),
-            _ => None,
-        }
+        self.state.error()
     }
 
     const fn check_open(&self) -> Result<(), Error> {
-        match self.state {
-            State::Open => Ok(()),
-            State::Finished => Err(Error::AlreadyFinished {
-                offset: self.offset,
-            }),
-            State::Failed(error) => Err(error),
-        }
+        self.state.check_open(self.offset)
     }
 }
 

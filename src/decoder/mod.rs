@@ -46,6 +46,7 @@
 
 use crate::error::Error;
 use crate::header::Header;
+use crate::lifecycle::Lifecycle;
 use crate::options::Options;
 use crate::wire::{HEADER_LEN, SHORT_LEN, WireHeader, WireShortHeader};
 
@@ -95,17 +96,6 @@ impl Finished<'_> {
     pub const fn is_short(&self) -> bool {
         matches!(self.header, Some(Header { key_id: None, .. }))
     }
-}
-
-/// Where the decoder stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum State {
-    /// Taking body bytes.
-    Receiving,
-    /// `finish` succeeded.
-    Finished,
-    /// An error was returned; it is returned again on every call.
-    Failed(Error),
 }
 
 /// Sans-IO incremental decoder of a raw (binary) `GetEMMs.cgi` body.
@@ -165,7 +155,7 @@ pub struct Decoder {
     /// Set once `header_len` reaches 12, or at `finish` for the short form.
     header: Option<Header>,
     emm_len: usize,
-    state: State,
+    state: Lifecycle,
 }
 
 impl Decoder {
@@ -178,7 +168,7 @@ impl Decoder {
             header_len: 0,
             header: None,
             emm_len: 0,
-            state: State::Receiving,
+            state: Lifecycle::Open,
         }
     }
 
@@ -246,7 +236,7 @@ impl Decoder {
     pub fn finish(&mut self) -> Result<Finished<'static>, Error> {
         self.check_receiving()?;
         if self.header.is_some() {
-            self.state = State::Finished;
+            self.state = Lifecycle::Finished;
             return Ok(Finished {
                 header: None,
                 emm: &[],
@@ -268,7 +258,7 @@ impl Decoder {
         let wire: WireShortHeader = zerocopy::transmute!(*short);
         let header = Header::from(&wire);
         self.header = Some(header);
-        self.state = State::Finished;
+        self.state = Lifecycle::Finished;
         Ok(Finished {
             header: Some(header),
             emm: &[],
@@ -319,34 +309,25 @@ impl Decoder {
     #[inline]
     #[must_use]
     pub const fn is_finished(&self) -> bool {
-        matches!(self.state, State::Finished)
+        self.state.is_finished()
     }
 
     /// The error the decoder failed with, if it has.
     #[inline]
     #[must_use]
     pub const fn error(&self) -> Option<Error> {
-        match self.state {
-            State::Failed(error) => Some(error),
-            _ => None,
-        }
+        self.state.error()
     }
 
     /// `Ok` while the decoder takes bytes; the stored error, or
     /// [`Error::AlreadyFinished`], otherwise.
     const fn check_receiving(&self) -> Result<(), Error> {
-        match self.state {
-            State::Receiving => Ok(()),
-            State::Finished => Err(Error::AlreadyFinished {
-                offset: self.body_len(),
-            }),
-            State::Failed(error) => Err(error),
-        }
+        self.state.check_open(self.body_len())
     }
 
     /// Puts the decoder in the failed state and returns the error.
     fn fail(&mut self, error: Error) -> Error {
-        self.state = State::Failed(error);
+        self.state = Lifecycle::Failed(error);
         error
     }
 }

@@ -63,7 +63,7 @@ vocabulary! {
     /// let status: IdStatus = "exportRetry".parse()?;
     /// assert_eq!(status, IdStatus::ExportRetry);
     /// assert_eq!(status.gui_status(), None); // the spec gives it no GUI status
-    /// assert!(status.is_failure() && !status.is_terminal());
+    /// assert!(status.row().is_failure() && !status.row().is_terminal());
     /// assert_eq!(IdStatus::Processing.gui_status(), Some(GuiStatus::Pulling));
     /// # Ok::<(), getemms::status::NameError>(())
     /// ```
@@ -414,7 +414,10 @@ const _: () = {
 };
 
 impl IdStatus {
-    /// The row of the spec's table this status is in.
+    /// The row of the spec's table this status is in: its description,
+    /// and this crate's [`stage`](PackageStatusRow::stage),
+    /// [`is_failure`](PackageStatusRow::is_failure) and
+    /// [`is_terminal`](PackageStatusRow::is_terminal).
     #[must_use]
     pub const fn row(self) -> &'static PackageStatusRow {
         &ROWS[ID_ROW[self as usize] as usize]
@@ -426,26 +429,6 @@ impl IdStatus {
         self.row().description
     }
 
-    /// The pipeline stage; see [`PackageStatusRow::stage`].
-    #[must_use]
-    pub const fn stage(self) -> Option<Stage> {
-        self.row().stage()
-    }
-
-    /// Whether this status reports a failure; see
-    /// [`PackageStatusRow::is_failure`].
-    #[must_use]
-    pub const fn is_failure(self) -> bool {
-        self.row().is_failure()
-    }
-
-    /// Whether the package will not move on by itself; see
-    /// [`PackageStatusRow::is_terminal`].
-    #[must_use]
-    pub const fn is_terminal(self) -> bool {
-        self.row().is_terminal()
-    }
-
     /// The GUI status the spec pairs with this id status, if the row has one.
     #[must_use]
     pub const fn gui_status(self) -> Option<GuiStatus> {
@@ -454,7 +437,8 @@ impl IdStatus {
 }
 
 impl GuiStatus {
-    /// The row of the spec's table this status is in.
+    /// The row of the spec's table this status is in (see
+    /// [`IdStatus::row`]).
     #[must_use]
     pub const fn row(self) -> &'static PackageStatusRow {
         &ROWS[GUI_ROW[self as usize] as usize]
@@ -464,26 +448,6 @@ impl GuiStatus {
     #[must_use]
     pub const fn description(self) -> &'static str {
         self.row().description
-    }
-
-    /// The pipeline stage; see [`PackageStatusRow::stage`].
-    #[must_use]
-    pub const fn stage(self) -> Option<Stage> {
-        self.row().stage()
-    }
-
-    /// Whether this status reports a failure; see
-    /// [`PackageStatusRow::is_failure`].
-    #[must_use]
-    pub const fn is_failure(self) -> bool {
-        self.row().is_failure()
-    }
-
-    /// Whether the package will not move on by itself; see
-    /// [`PackageStatusRow::is_terminal`].
-    #[must_use]
-    pub const fn is_terminal(self) -> bool {
-        self.row().is_terminal()
     }
 
     /// The id statuses the spec pairs with this GUI status, in its order;
