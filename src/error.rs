@@ -174,6 +174,7 @@ impl Error {
     /// that length is not a valid form.
     ///
     /// Returns `None` for 8 bytes (when `accept_short_form`) and for 12 or more.
+    #[inline]
     #[must_use]
     pub(crate) fn for_length(body: &[u8], accept_short_form: bool) -> Option<Error> {
         let received = body.len();
