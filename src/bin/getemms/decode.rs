@@ -165,8 +165,11 @@ pub fn run(args: &DecodeArgs, out: &mut dyn Write) -> io::Result<Exit> {
                 report(format_args!("{name}: {message}"));
                 exit = exit.max(status);
                 if let Some(path) = &args.emm_out {
-                    // Half an EMM must not pass for one.
-                    let _ = fs::remove_file(path);
+                    // Half an EMM must not pass for one; `/dev/null` and
+                    // other special files stay.
+                    if fs::metadata(path).is_ok_and(|metadata| metadata.is_file()) {
+                        let _ = fs::remove_file(path);
+                    }
                 }
             }
         }
