@@ -315,3 +315,34 @@ fn ftp_reply_lines() {
         "error: \"425x\": bad FTP reply line: expected ' ' or '-' after the reply code at byte offset 3, got 'x'\n"
     );
 }
+
+/// The README's "Command line" section shows what the binary prints: each
+/// `$ getemms …` line of a `console` block, run, gives the lines after it.
+#[test]
+fn readme_examples_are_real_output() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let mut blocks = 0;
+    for block in readme.split("```console\n").skip(1) {
+        let block = block.split("```").next().unwrap();
+        let (command, expected) = block.split_once('\n').unwrap();
+        let command = command.strip_prefix("$ getemms ").unwrap();
+        // Words, a double-quoted one kept whole.
+        let mut args = Vec::new();
+        for (index, part) in command.split('"').enumerate() {
+            if index % 2 == 1 {
+                args.push(part);
+            } else {
+                args.extend(part.split_whitespace());
+            }
+        }
+        let run = getemms(&args);
+        assert_eq!(run.code, 0, "{command}");
+        assert_eq!(
+            run.stdout.trim_end(),
+            expected.trim_end(),
+            "$ getemms {command}"
+        );
+        blocks += 1;
+    }
+    assert_eq!(blocks, 5, "one example per command");
+}
