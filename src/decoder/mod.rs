@@ -150,23 +150,25 @@ impl Finished<'_> {
 pub struct Decoder {
     options: Options,
     /// The header bytes received so far; the first `header_len` are valid.
+    /// The header is known once all 12 came, or at `finish` for the short
+    /// form (`short`); it is decoded from these bytes when asked for.
     header_bytes: [u8; HEADER_LEN],
     header_len: usize,
-    /// Set once `header_len` reaches 12, or at `finish` for the short form.
-    header: Option<Header>,
+    short: bool,
     emm_len: usize,
     state: Lifecycle,
 }
 
 impl Decoder {
     /// A decoder for one body, with the given limits.
+    #[inline]
     #[must_use]
     pub const fn new(options: Options) -> Self {
         Self {
             options,
             header_bytes: [0; HEADER_LEN],
             header_len: 0,
-            header: None,
+            short: false,
             emm_len: 0,
             state: Lifecycle::Open,
         }
@@ -190,28 +192,14 @@ impl Decoder {
     ///   is failed from then on.
     /// - The error of an earlier call, once the decoder has failed.
     /// - [`Error::AlreadyFinished`] after [`finish`](Self::finish).
+    #[inline]
     pub fn feed<'a>(&mut self, chunk: &'a [u8]) -> Result<Progress<'a>, Error> {
         self.check_receiving()?;
-        let mut header = None;
-        let mut emm = chunk;
-        if self.header.is_none() {
-            let want = HEADER_LEN.saturating_sub(self.header_len);
-            let (head, rest) = chunk
-                .split_at_checked(want)
-                .unwrap_or((chunk, &[] as &[u8]));
-            let end = self.header_len + head.len();
-            if let Some(slot) = self.header_bytes.get_mut(self.header_len..end) {
-                slot.copy_from_slice(head);
-                self.header_len = end;
-            }
-            emm = rest;
-            if self.header_len == HEADER_LEN {
-                let wire: WireHeader = zerocopy::transmute!(self.header_bytes);
-                let full = Header::from(&wire);
-                self.header = Some(full);
-                header = Some(full);
-            }
-        }
+        let (header, emm) = if self.header_len == HEADER_LEN {
+            (None, chunk)
+        } else {
+            self.take_header(chunk)
+        };
         if !emm.is_empty() {
             let seen = self.emm_len.saturating_add(emm.len());
             if let Err(error) = self.options.check_emm_len(seen) {
@@ -220,6 +208,36 @@ impl Decoder {
             self.emm_len = seen;
         }
         Ok(Progress { header, emm })
+    }
+
+    /// Takes header bytes from the front of `chunk`; returns the header if
+    /// it is now complete, and the rest of the chunk (EMM bytes).
+    #[inline]
+    fn take_header<'a>(&mut self, chunk: &'a [u8]) -> (Option<Header>, &'a [u8]) {
+        // The common case, a body whose first chunk holds the whole header:
+        // read it in place, nothing is copied.
+        if self.header_len == 0
+            && let Some((bytes, emm)) = chunk.split_first_chunk::<HEADER_LEN>()
+        {
+            self.header_bytes = *bytes;
+            self.header_len = HEADER_LEN;
+            let wire: WireHeader = zerocopy::transmute!(*bytes);
+            return (Some(Header::from(&wire)), emm);
+        }
+        let want = HEADER_LEN.saturating_sub(self.header_len);
+        let (head, rest) = chunk
+            .split_at_checked(want)
+            .unwrap_or((chunk, &[] as &[u8]));
+        let end = self.header_len + head.len();
+        if let Some(slot) = self.header_bytes.get_mut(self.header_len..end) {
+            slot.copy_from_slice(head);
+            self.header_len = end;
+        }
+        if self.header_len < HEADER_LEN {
+            return (None, rest);
+        }
+        let wire: WireHeader = zerocopy::transmute!(self.header_bytes);
+        (Some(Header::from(&wire)), rest)
     }
 
     /// Says the body has ended, and checks that it is a complete body.
@@ -233,9 +251,10 @@ impl Decoder {
     ///   [`Response::parse_with`](crate::Response::parse_with) on it.
     /// - The error of an earlier call, once the decoder has failed.
     /// - [`Error::AlreadyFinished`] when called a second time.
+    #[inline]
     pub fn finish(&mut self) -> Result<Finished<'static>, Error> {
         self.check_receiving()?;
-        if self.header.is_some() {
+        if self.header_len == HEADER_LEN {
             self.state = Lifecycle::Finished;
             return Ok(Finished {
                 header: None,
@@ -243,6 +262,14 @@ impl Decoder {
                 emm_len: self.emm_len,
             });
         }
+        self.finish_short()
+    }
+
+    /// The end of a body whose full header never came: the 8-byte short
+    /// form, or a truncation error. Out of line, off the common path.
+    #[cold]
+    #[inline(never)]
+    fn finish_short(&mut self) -> Result<Finished<'static>, Error> {
         let received = self.header_bytes.get(..self.header_len).unwrap_or(&[]);
         if let Some(error) = Error::for_length(received, self.options.accept_short_form) {
             return Err(self.fail(error));
@@ -257,7 +284,7 @@ impl Decoder {
         };
         let wire: WireShortHeader = zerocopy::transmute!(*short);
         let header = Header::from(&wire);
-        self.header = Some(header);
+        self.short = true;
         self.state = Lifecycle::Finished;
         Ok(Finished {
             header: Some(header),
@@ -278,8 +305,17 @@ impl Decoder {
     /// that came later (e.g. [`Error::EmmTooLong`]), for logging.
     #[inline]
     #[must_use]
-    pub const fn header(&self) -> Option<Header> {
-        self.header
+    pub fn header(&self) -> Option<Header> {
+        if self.header_len == HEADER_LEN {
+            let wire: WireHeader = zerocopy::transmute!(self.header_bytes);
+            Some(Header::from(&wire))
+        } else if self.short {
+            let short = self.header_bytes.first_chunk::<SHORT_LEN>()?;
+            let wire: WireShortHeader = zerocopy::transmute!(*short);
+            Some(Header::from(&wire))
+        } else {
+            None
+        }
     }
 
     /// EMM bytes accepted so far (those of a refused chunk not included).

@@ -260,7 +260,7 @@ impl TransportDecoder {
 
     /// The header, once known; see [`Decoder::header`].
     #[must_use]
-    pub const fn header(&self) -> Option<Header> {
+    pub fn header(&self) -> Option<Header> {
         self.decoder.header()
     }
 
