@@ -229,7 +229,7 @@ fn log(
     let mut line = format!(
         "outcome={outcome} license_status={} status_name={:?} asset_id={} key_id={key_id} emm_len={} upstream_ms={latency}",
         u32::from(status),
-        status.name().unwrap_or("unknown"),
+        status.name().or(status.description()).unwrap_or("unknown"),
         response.asset_id(),
         response.emm().len(),
     );
