@@ -55,6 +55,9 @@
 //! - [`Response`]: the one-shot parsers and the serializers; [`parse`]: nom
 //!   streaming parsers with exact `Needed` counts; `OwnedResponse` (`bytes`).
 //! - [`decoder`]: the sans-IO incremental decoders for chunked bodies.
+//! - `http` (feature `http`): bodies of the `http-body` traits (hyper,
+//!   axum) read through the decoders, and `http::Response`s built from a
+//!   [`Response`].
 //!
 //! # Guarantees
 //! - `#![forbid(unsafe_code)]`; zero-copy reads come from zerocopy's derives.
@@ -74,6 +77,8 @@
 //! - `arbitrary`: `arbitrary::Arbitrary` for [`Response`] (both forms), for
 //!   structure-aware fuzzing.
 //! - `serde`: `Serialize`/`Deserialize` for the status and error code types.
+//! - `http`: the `http` module, over the `http` 1 and `http-body` 1 traits
+//!   (no runtime); implies `std` and `bytes`.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -94,6 +99,8 @@ mod error;
 #[doc(hidden)]
 pub mod fuzzing;
 mod header;
+#[cfg(feature = "http")]
+pub mod http;
 mod lifecycle;
 mod options;
 #[cfg(feature = "bytes")]

@@ -1,0 +1,450 @@
+//! The license proxy example over real sockets (`127.0.0.1:0` only): a mock
+//! upstream answers canned bodies, a hyper client drives the proxy, every
+//! answer is checked byte for byte; then a bounded load run; then the
+//! `http` reader against the one-shot parse, for any body in any frames.
+#![cfg(feature = "http")]
+
+#[path = "../examples/license_proxy.rs"]
+#[allow(dead_code)]
+mod license_proxy;
+#[path = "../examples/mock_upstream.rs"]
+#[allow(dead_code)]
+mod mock_upstream;
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::pin::{Pin, pin};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use getemms::base64::LineWrap;
+use getemms::fuzzing::{Outcome, assert_same_outcome};
+use getemms::http::{BodyReader, ReadError};
+use getemms::{Error, LicenseStatus, Options, Response, Transport};
+use http::{HeaderMap, StatusCode};
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use mock_upstream::{Answer, CASES};
+use proptest::prelude::*;
+use tokio::net::TcpListener;
+
+/// The mock's slow case waits this long before its headers: past every
+/// proxy timeout below, so that a slow case always times out and (the
+/// timeouts being seconds, answers milliseconds) no other case does.
+const SLOW: Duration = Duration::from_secs(30);
+/// An asset id on the proxy's deny list.
+const DENIED: u32 = 13;
+
+type HttpClient = Client<HttpConnector, Full<Bytes>>;
+
+/// A mock upstream and a proxy in front of it, both on loopback.
+async fn start(timeout: Duration) -> SocketAddr {
+    let upstream = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let upstream_addr = upstream.local_addr().unwrap();
+    tokio::spawn(mock_upstream::serve(upstream, SLOW));
+    let url = format!("http://{upstream_addr}/GetEMMs.cgi");
+    let (_, mut config) = license_proxy::parse_args(
+        ["--upstream", &url, "--deny", "13", "--quiet"].map(String::from),
+    )
+    .unwrap();
+    config.timeout = timeout;
+    let proxy = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_addr = proxy.local_addr().unwrap();
+    tokio::spawn(license_proxy::serve(proxy, config));
+    proxy_addr
+}
+
+fn client() -> HttpClient {
+    Client::builder(TokioExecutor::new()).build_http()
+}
+
+/// One answer of the proxy: HTTP status, headers, body.
+async fn ask(
+    client: &HttpClient,
+    proxy: SocketAddr,
+    case: &str,
+    asset_id: u32,
+    raw: bool,
+) -> (StatusCode, HeaderMap, Bytes) {
+    let form = format!("asset_id={asset_id}&case={case}");
+    let mut request = http::Request::new(Full::new(Bytes::from(form)));
+    *request.method_mut() = http::Method::POST;
+    *request.uri_mut() = format!("http://{proxy}/GetEMMs.cgi").parse().unwrap();
+    let headers = request.headers_mut();
+    headers.insert(
+        "content-type",
+        "application/x-www-form-urlencoded".parse().unwrap(),
+    );
+    if raw {
+        headers.insert("content-transfer-encoding", "binary".parse().unwrap());
+    }
+    let answer = client.request(request).await.unwrap();
+    let (parts, body) = answer.into_parts();
+    (
+        parts.status,
+        parts.headers,
+        body.collect().await.unwrap().to_bytes(),
+    )
+}
+
+/// What the proxy must answer, derived from the case table and the
+/// policy alone: the upstream's body re-encoded, or a short-form
+/// rejection (600 denied, 520 anything that is not a valid body within
+/// the limits: 1 MiB of EMM, 2 MiB of body).
+fn expected(case: &str, asset_id: u32, raw: bool) -> Vec<u8> {
+    let emm;
+    let response = match mock_upstream::answer(case).unwrap() {
+        _ if asset_id == DENIED => Response::rejection(600, DENIED),
+        Answer::Body {
+            license_status,
+            key_id,
+            emm_len,
+            ..
+        } if emm_len <= 1 << 20 => {
+            emm = mock_upstream::emm(emm_len);
+            match key_id {
+                Some(key_id) => Response::new(license_status, asset_id, key_id, &emm),
+                None => Response::rejection(license_status, asset_id),
+            }
+        }
+        _ => Response::rejection(520, asset_id),
+    };
+    if raw {
+        response.to_vec()
+    } else {
+        let mut text = Vec::new();
+        response.encode_base64(LineWrap::None, &mut text);
+        text
+    }
+}
+
+fn check(case: &str, asset_id: u32, raw: bool, answer: &(StatusCode, HeaderMap, Bytes)) {
+    let (status, headers, body) = answer;
+    assert_eq!(*status, StatusCode::OK, "{case}");
+    let want = expected(case, asset_id, raw);
+    assert!(
+        body[..] == want[..],
+        "{case} (raw {raw}): garbled answer, {} bytes instead of {}",
+        body.len(),
+        want.len()
+    );
+    assert_eq!(headers["content-length"], want.len().to_string(), "{case}");
+    let content_type = if raw {
+        "application/octet-stream"
+    } else {
+        "text/plain"
+    };
+    assert_eq!(headers["content-type"], content_type, "{case}");
+    assert_eq!(
+        headers.get("content-transfer-encoding").is_some(),
+        !raw,
+        "{case}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_every_case_byte_for_byte() {
+    let proxy = start(Duration::from_secs(1)).await;
+    let client = client();
+    for &(case, _) in CASES {
+        for raw in [false, true] {
+            for asset_id in [42, DENIED] {
+                let answer = ask(&client, proxy, case, asset_id, raw).await;
+                check(case, asset_id, raw, &answer);
+            }
+        }
+    }
+    // The rejection a client decodes: status 520, its asset id, no key id.
+    let (_, _, body) = ask(&client, proxy, "truncated", 42, true).await;
+    let refusal = Response::parse(&body).unwrap();
+    assert_eq!(
+        refusal.license_status(),
+        LicenseStatus::third_party(520).unwrap()
+    );
+    assert_eq!((refusal.asset_id(), refusal.key_id()), (42, None));
+}
+
+/// The mix of the load run: mostly small answers, some of each failure,
+/// 1 in 50 a 1 MiB EMM, and 1 in 500 a slow upstream (each holds a
+/// worker for one timeout).
+fn load_case(i: usize) -> (&'static str, u32, bool) {
+    const MIX: &[&str] = &[
+        "ok_0",
+        "ok_1k",
+        "ok_1k_raw",
+        "ok_1k_mime",
+        "chunked_raw",
+        "chunked_b64",
+        "chunked_b64_line",
+        "asset_not_found",
+        "short",
+        "short_raw",
+        "truncated",
+        "bad_base64",
+        "http_503",
+        "ok_1k",
+        "ok_0",
+        "ok_1k_raw",
+    ];
+    let case = match (i % 500, i % 100) {
+        (25, _) => "slow",
+        (_, 0) => "ok_1m",
+        (_, 50) => "oversized_emm",
+        (_, 75) => "ok_1m_raw",
+        _ => MIX[i % MIX.len()],
+    };
+    let asset_id = if i.is_multiple_of(37) {
+        DENIED
+    } else {
+        1000 + (i as u32 % 7)
+    };
+    (case, asset_id, i.is_multiple_of(3))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_load_5000_requests_64_concurrent() {
+    const REQUESTS: usize = 5000;
+    const CONCURRENCY: usize = 64;
+    let proxy = start(Duration::from_secs(5)).await;
+    let client = client();
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..CONCURRENCY)
+        .map(|_| {
+            let (client, next) = (client.clone(), Arc::clone(&next));
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    if i >= REQUESTS {
+                        return latencies;
+                    }
+                    let (case, asset_id, raw) = load_case(i);
+                    let sent = Instant::now();
+                    let answer = ask(&client, proxy, case, asset_id, raw).await;
+                    latencies.push(sent.elapsed());
+                    check(case, asset_id, raw, &answer);
+                }
+            })
+        })
+        .collect();
+    let mut latencies = Vec::with_capacity(REQUESTS);
+    for worker in workers {
+        // A worker that panicked (garbled answer) fails the test here.
+        latencies.extend(worker.await.unwrap());
+    }
+    let elapsed = started.elapsed();
+    assert_eq!(latencies.len(), REQUESTS, "lost answers");
+    latencies.sort_unstable();
+    let percentile = |p: usize| latencies[(latencies.len() * p / 100).min(latencies.len() - 1)];
+    println!(
+        "load: {REQUESTS} requests, {CONCURRENCY} concurrent, {:.2} s, {:.0} requests/s, p50 {:.2} ms, p99 {:.2} ms",
+        elapsed.as_secs_f64(),
+        REQUESTS as f64 / elapsed.as_secs_f64(),
+        percentile(50).as_secs_f64() * 1e3,
+        percentile(99).as_secs_f64() * 1e3,
+    );
+}
+
+/// A body of frames given in advance, always ready: the reader under test
+/// needs no runtime.
+struct Frames {
+    frames: VecDeque<Result<Bytes, &'static str>>,
+    hint: SizeHint,
+}
+
+impl Frames {
+    fn new(pieces: &[&[u8]]) -> Self {
+        Self {
+            frames: pieces
+                .iter()
+                .map(|p| Ok(Bytes::copy_from_slice(p)))
+                .collect(),
+            hint: SizeHint::new(),
+        }
+    }
+}
+
+impl Body for Frames {
+    type Data = Bytes;
+    type Error = &'static str;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, &'static str>>> {
+        Poll::Ready(self.frames.pop_front().map(|frame| frame.map(Frame::data)))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.hint
+    }
+}
+
+/// Drives a future whose body is always ready: one poll must finish it.
+fn ready<T>(future: impl Future<Output = T>) -> T {
+    match pin!(future).poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(value) => value,
+        Poll::Pending => panic!("a ready body left the reader pending"),
+    }
+}
+
+fn headers(transport: Transport) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    let value = match transport {
+        Transport::Raw => "binary",
+        Transport::Base64 => "base64",
+        Transport::Auto => return headers,
+    };
+    headers.insert("content-transfer-encoding", value.parse().unwrap());
+    headers
+}
+
+/// The one-shot parse of the whole body in its transport.
+fn one_shot(body: &[u8], transport: Transport, options: Options) -> Outcome {
+    let mut scratch = Vec::new();
+    let parsed = match transport.resolve(body) {
+        Transport::Base64 => Response::parse_base64(body, &mut scratch, &options),
+        Transport::Raw | Transport::Auto => Response::parse_with(body, &options),
+    };
+    parsed.map(|r| (r.header(), r.emm().to_vec()))
+}
+
+fn read(pieces: &[&[u8]], transport: Transport, options: Options) -> Outcome {
+    let reader = BodyReader::new(u64::MAX).with_options(options);
+    match ready(reader.read(&headers(transport), Frames::new(pieces))) {
+        Ok(owned) => Ok((owned.header(), owned.emm().to_vec())),
+        Err(ReadError::Decode(error)) => Err(error),
+        Err(other) => panic!("unexpected {other:?}"),
+    }
+}
+
+fn transports() -> impl Strategy<Value = Transport> {
+    prop_oneof![
+        Just(Transport::Raw),
+        Just(Transport::Base64),
+        Just(Transport::Auto)
+    ]
+}
+
+fn bodies() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        // raw bytes, the header's first byte often 0
+        proptest::collection::vec(any::<u8>(), 0..64),
+        // valid bodies, raw or as base64 text in either layout
+        (
+            any::<u32>(),
+            proptest::collection::vec(any::<u8>(), 0..200),
+            0..3_u8
+        )
+            .prop_map(|(asset_id, emm, layout)| {
+                let response = Response::new(1, asset_id, 7, &emm);
+                let mut text = Vec::new();
+                match layout {
+                    0 => return response.to_vec(),
+                    1 => response.encode_base64(LineWrap::None, &mut text),
+                    _ => response.encode_base64(LineWrap::Mime, &mut text),
+                }
+                text
+            }),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn prop_any_frames_read_as_the_whole_body(
+        body in bodies(),
+        cuts in proptest::collection::vec(any::<usize>(), 0..8),
+        transport in transports(),
+        max_emm_len in proptest::option::of(0..160_usize),
+        accept_short_form in any::<bool>(),
+    ) {
+        let options = Options { max_emm_len, accept_short_form };
+        let pieces = getemms::fuzzing::split_at_cuts(&body, &cuts);
+        let got = read(&pieces, transport, options);
+        assert_same_outcome(&got, &one_shot(&body, transport, options));
+    }
+}
+
+#[test]
+fn test_one_raw_frame_is_not_copied() {
+    let body = Bytes::from(Response::new(1, 2, 3, &[0xEE; 64]).to_vec());
+    let frames = Frames {
+        frames: VecDeque::from([Ok(body.clone())]),
+        hint: SizeHint::with_exact(body.len() as u64),
+    };
+    let owned = ready(BodyReader::new(1024).read(&HeaderMap::new(), frames)).unwrap();
+    assert_eq!(owned.emm().as_ptr(), body[12..].as_ptr());
+}
+
+#[test]
+fn test_limits_hold_before_the_frames_are_kept() {
+    // Content-Length over the limit: refused before any frame is polled.
+    let announced = Frames {
+        frames: VecDeque::from([Err("must not be polled")]),
+        hint: SizeHint::with_exact(1 << 20),
+    };
+    let refused = ready(BodyReader::new(1000).read(&HeaderMap::new(), announced));
+    assert_eq!(
+        refused,
+        Err(ReadError::BodyTooLong {
+            len: 1 << 20,
+            limit: 1000
+        })
+    );
+
+    // Chunked: the frame that crosses the limit is refused, the rest unread.
+    let body = Response::new(1, 2, 3, &[0; 100]).to_vec();
+    let mut chunked = Frames::new(&[&body[..60], &body[60..]]);
+    chunked.frames.push_back(Err("must not be polled"));
+    let refused = ready(BodyReader::new(100).read(&HeaderMap::new(), chunked));
+    assert_eq!(
+        refused,
+        Err(ReadError::BodyTooLong {
+            len: 112,
+            limit: 100
+        })
+    );
+
+    // max_emm_len as frames arrive.
+    let mut chunked = Frames::new(&[&body[..60]]);
+    chunked.frames.push_back(Err("must not be polled"));
+    let reader = BodyReader::new(1000).with_options(Options::new().with_max_emm_len(10));
+    let refused = ready(reader.read(&HeaderMap::new(), chunked));
+    assert_eq!(
+        refused,
+        Err(ReadError::Decode(Error::EmmTooLong { len: 48, limit: 10 }))
+    );
+}
+
+#[test]
+fn test_body_error_and_transfer_encoding() {
+    let mut broken = Frames::new(&[&[0, 0, 0, 1, 0]]);
+    broken.frames.push_back(Err("connection reset"));
+    let failed = ready(BodyReader::new(1000).read(&HeaderMap::new(), broken));
+    assert_eq!(
+        failed,
+        Err(ReadError::Body {
+            error: "connection reset",
+            offset: 5
+        })
+    );
+
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        "content-transfer-encoding",
+        "quoted-printable".parse().unwrap(),
+    );
+    let refused = ready(BodyReader::new(1000).read(&headers, Frames::new(&[])));
+    assert_eq!(refused, Err(ReadError::UnsupportedTransferEncoding));
+    // An explicit transport wins over the header.
+    let reader = BodyReader::new(1000).with_transport(Transport::Base64);
+    let owned = ready(reader.read(&headers, Frames::new(&[b"AAACWAAA", b"AAA="]))).unwrap();
+    assert_eq!(owned.header().license_status, LicenseStatus::from(600));
+}
