@@ -5,7 +5,7 @@
 //! Building one from a `Bytes` body bumps a reference count; the EMM bytes
 //! are never copied.
 
-use bytes::Bytes;
+use bytes::{Buf, Bytes};
 
 use crate::error::Error;
 use crate::header::Header;
@@ -16,7 +16,7 @@ use crate::wire::field;
 /// A parsed body whose EMM is a [`Bytes`] that shares the body's allocation.
 ///
 /// ```
-/// use bytes::Bytes;
+/// use bytes::{Buf, Bytes};
 /// use getemms::OwnedResponse;
 ///
 /// let body = Bytes::from_static(&[0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0xEE, 0xFF]);
@@ -48,10 +48,13 @@ impl OwnedResponse {
     #[inline]
     pub fn parse_with(body: Bytes, options: &Options) -> Result<Self, Error> {
         let header = Response::parse_with(&body, options)?.header();
-        let emm = match header.key_id {
-            Some(_) => body.slice(field::EMM),
-            None => Bytes::new(),
-        };
+        // The body becomes its own EMM by moving its start past the header:
+        // no second reference to count up and the first to count down.
+        let mut emm = body;
+        match header.key_id {
+            Some(_) => emm.advance(field::EMM.start),
+            None => emm.clear(),
+        }
         Ok(Self { header, emm })
     }
 

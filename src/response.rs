@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::header::{Form, Header};
 use crate::options::Options;
 use crate::status::LicenseStatus;
-use crate::wire::{WireHeader, WireShortHeader};
+use crate::wire::{HEADER_LEN, SHORT_LEN, WireHeader, WireShortHeader};
 
 /// A parsed `GetEMMs.cgi` body: the header and the EMM, borrowed from the
 /// caller's buffer.
@@ -280,18 +280,32 @@ impl<'a> Response<'a> {
     #[inline]
     pub fn encode_into(&self, out: &mut [u8]) -> Result<usize, Error> {
         let needed = self.encoded_len();
-        let too_small = Error::BufferTooSmall {
-            needed,
-            available: out.len(),
-        };
+        let available = out.len();
+        let too_small = Error::BufferTooSmall { needed, available };
         let Some((front, _)) = out.split_at_mut_checked(needed) else {
             return Err(too_small);
         };
-        let header_len = self.header.encode_into(front)?;
-        match front.get_mut(header_len..) {
-            Some(emm_out) => emm_out.copy_from_slice(self.emm),
-            None => return Err(too_small),
-        }
+        // Fixed-size writes, word by word: no length-dependent copy for the
+        // header, so a short body costs a few stores.
+        let status = self.header.license_status.code().to_be_bytes();
+        let asset_id = self.header.asset_id.to_be_bytes();
+        let emm_out = match self.header.key_id {
+            Some(key_id) => match front.split_first_chunk_mut::<HEADER_LEN>() {
+                Some((header, emm_out)) => {
+                    *header = zerocopy::transmute!([status, asset_id, key_id.to_be_bytes()]);
+                    emm_out
+                }
+                None => return Err(too_small),
+            },
+            None => match front.split_first_chunk_mut::<SHORT_LEN>() {
+                Some((header, emm_out)) => {
+                    *header = zerocopy::transmute!([status, asset_id]);
+                    emm_out
+                }
+                None => return Err(too_small),
+            },
+        };
+        emm_out.copy_from_slice(self.emm);
         Ok(needed)
     }
 
@@ -404,7 +418,6 @@ impl<'a> arbitrary::Arbitrary<'a> for Response<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::{HEADER_LEN, SHORT_LEN};
 
     // A full-form OK response with a 4-byte EMM.
     static FULL: [u8; 16] = [
