@@ -64,13 +64,17 @@ fn raw(c: &mut Criterion) {
                 for piece in black_box(&body[..]).chunks(chunk) {
                     emm_len += decoder.feed(piece).map_or(0, |p| p.emm.len());
                 }
-                black_box(decoder.finish().map(|_| emm_len))
+                let _ = black_box(decoder.finish().map(|_| emm_len));
             })
         });
         group.bench_with_input(
             BenchmarkId::new("hand_written", chunk),
             &chunk,
-            |b, &chunk| b.iter(|| black_box(hand_written_raw(black_box(&body[..]), chunk))),
+            |b, &chunk| {
+                b.iter(|| {
+                    black_box(hand_written_raw(black_box(&body[..]), chunk));
+                })
+            },
         );
     }
     group.finish();
@@ -93,7 +97,7 @@ fn base64(c: &mut Criterion) {
                     for piece in black_box(&text[..]).chunks(chunk) {
                         emm_len += decoder.feed(piece).map_or(0, |p| p.emm.len());
                     }
-                    black_box(decoder.finish().map(|end| emm_len + end.emm.len()))
+                    let _ = black_box(decoder.finish().map(|end| emm_len + end.emm.len()));
                 })
             });
             let mut gathered = Vec::with_capacity(text.len());
@@ -110,7 +114,7 @@ fn base64(c: &mut Criterion) {
                         }
                         let len = STANDARD.decode_slice(&gathered, &mut decoded).unwrap_or(0);
                         let status = decoded.first_chunk::<4>().map(|w| u32::from_be_bytes(*w));
-                        black_box((status, len.saturating_sub(12)))
+                        black_box((status, len.saturating_sub(12)));
                     })
                 },
             );
