@@ -9,10 +9,13 @@
 //!   length. Holding the frames costs no more than the body, which
 //!   `max_body_len` bounds; copying them as they came would need either a
 //!   size known in advance or a growing buffer.
-//! - base64: the decoded EMM, appended to one `BytesMut`. With a size hint
+//! - base64: the decoded EMM, appended to one `Vec`. With a size hint
 //!   (`Content-Length`) it is reserved once, at the decoded length's upper
 //!   bound (`3/4` of the text, less the header); a chunked body without a
-//!   hint grows it by doubling.
+//!   hint grows it as `Vec` does. At the end it is shrunk to the EMM's
+//!   exact length (an in-place `realloc` for all but small buffers) and
+//!   becomes the `Bytes` without a copy: the response holds one buffer of
+//!   exactly the EMM's size.
 
 use core::future::poll_fn;
 use core::pin::Pin;
@@ -201,7 +204,7 @@ enum Assembly {
     },
     Base64 {
         decoder: TransportDecoder,
-        emm: BytesMut,
+        emm: Vec<u8>,
     },
 }
 
@@ -220,7 +223,7 @@ impl Assembly {
                 let bound = options.max_emm_len.map_or(bound, |limit| bound.min(limit));
                 Self::Base64 {
                     decoder: TransportDecoder::new(options, Transport::Base64),
-                    emm: BytesMut::with_capacity(bound),
+                    emm: Vec::with_capacity(bound),
                 }
             }
         }
@@ -286,7 +289,10 @@ impl Assembly {
                 let end = decoder.finish()?;
                 emm.extend_from_slice(end.emm);
                 let header = end.header.or(decoder.header());
-                assemble(header, emm.freeze())
+                // Exactly the EMM's length; `Bytes::from` then takes the
+                // allocation over without copying it.
+                emm.shrink_to_fit();
+                assemble(header, Bytes::from(emm))
             }
         }
     }
