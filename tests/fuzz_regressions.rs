@@ -30,7 +30,7 @@ fn empty_emm_pointer_is_end_of_body() {
 }
 
 /// Found by the base64 property tests while the transport was written
-/// (fixed in the same change): `decode_base64` sized its buffer for whole
+/// (fixed in the same change): the one-shot decoder (now `base64::decode`) sized its buffer for whole
 /// 4-character groups only, so the 1–2 bytes of an unpadded final group had
 /// no room. `AAACWAAAAAA` is the 600 rejection without its `=`.
 #[test]
