@@ -317,6 +317,10 @@ mod tests {
         assert_eq!(decoder.feed(&text[..20]).map(|p| p.emm.len()), Ok(3));
         assert_eq!(decoder.transport(), Transport::Base64);
         assert_eq!(decoder.emm_len(), 3);
+        assert_eq!(
+            decoder.header(),
+            Some(Header::full(crate::LicenseStatus::new(1), 12345, 7))
+        );
         assert!(!decoder.is_finished());
         assert!(decoder.scratch_capacity() >= 15);
         assert_eq!(decoder.feed(&text[20..]).map(|p| p.emm.len()), Ok(1));
