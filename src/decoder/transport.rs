@@ -308,6 +308,7 @@ mod tests {
         assert_eq!(Transport::Base64.resolve(&[0]), Transport::Base64);
     }
 
+    #[cfg(feature = "alloc")]
     #[test]
     fn test_state_accessors_follow_the_body() {
         // status 1, asset id 12345, key id 7, EMM CA FE BA BE
