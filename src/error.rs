@@ -334,3 +334,112 @@ impl core::error::Error for AnyError {
         }
     }
 }
+
+#[cfg(all(test, feature = "alloc"))]
+mod tests {
+    use super::*;
+    use crate::status::ReplyLine;
+    use alloc::string::ToString;
+    use core::error::Error as _;
+
+    #[test]
+    fn test_every_message_is_one_line_with_what_where_and_how_much() {
+        let cases = [
+            (
+                Error::Truncated {
+                    received: 3,
+                    missing: 5,
+                    license_status: None,
+                },
+                "truncated GetEMMs body: expected at least 8 bytes (8 for the short form, 12 or more for the full form), got 3; it ends at byte offset 3 in the license status (5 more bytes needed)",
+            ),
+            (
+                Error::EmmInShortForm { emm_len: 1 },
+                "short-form body cannot carry an EMM: expected the body to end at byte offset 8, got 1 EMM byte after it",
+            ),
+            (
+                Error::EmmInShortForm { emm_len: 2 },
+                "short-form body cannot carry an EMM: expected the body to end at byte offset 8, got 2 EMM bytes after it",
+            ),
+            (
+                Error::InvalidBase64 {
+                    offset: 4,
+                    byte: b'\r',
+                    expected: ExpectedBase64::EndAfterPadding,
+                },
+                "invalid base64 body: expected only line breaks or trailing whitespace after the '=' padding, got byte 0x0D at byte offset 4 of the text",
+            ),
+            (
+                Error::InvalidBase64 {
+                    offset: 2,
+                    byte: b'=',
+                    expected: ExpectedBase64::PaddingPosition,
+                },
+                "invalid base64 body: expected a base64 character ('=' may only pad the 3rd and 4th characters of a group), got '=' at byte offset 2 of the text",
+            ),
+            (
+                Error::InvalidBase64 {
+                    offset: 9,
+                    byte: b' ',
+                    expected: ExpectedBase64::NoSpaceInside,
+                },
+                "invalid base64 body: expected a line break or the end of the text after a space (a space inside base64 is often a mangled '+'), got byte 0x20 at byte offset 9 of the text",
+            ),
+            (
+                Error::InvalidBase64 {
+                    offset: 10,
+                    byte: b'B',
+                    expected: ExpectedBase64::CanonicalLastCharacter,
+                },
+                "invalid base64 body: expected a final character whose unused low bits are zero (canonical base64), got 'B' at byte offset 10 of the text",
+            ),
+            (
+                Error::TruncatedBase64 {
+                    offset: 6,
+                    missing: 2,
+                },
+                "truncated base64 body: expected 2 more characters to complete the last 4-character group, got the end of the text at byte offset 6",
+            ),
+            (
+                Error::BufferTooSmall {
+                    needed: 16,
+                    available: 10,
+                },
+                "output buffer too small: the encoded body needs 16 bytes, the buffer has 10; writing would stop at byte offset 10",
+            ),
+        ];
+        for (error, message) in cases {
+            assert_eq!(error.to_string(), message, "{error:?}");
+        }
+    }
+
+    #[test]
+    fn test_offsets_and_license_status() {
+        assert_eq!(Error::EmmInShortForm { emm_len: 3 }.offset(), 8);
+        let too_small = Error::BufferTooSmall {
+            needed: 16,
+            available: 10,
+        };
+        assert_eq!(too_small.offset(), 10);
+        assert_eq!(too_small.license_status(), None);
+        assert_eq!(Error::EmmTooLong { len: 5, limit: 4 }.offset(), 16);
+    }
+
+    #[test]
+    fn test_any_error_wraps_each_domain_and_says_its_line() {
+        let body = Error::EmmInShortForm { emm_len: 1 };
+        let name = LicenseStatus::third_party(1000).unwrap_err();
+        let reply = ReplyLine::parse("no code here").unwrap_err();
+        for (any, line) in [
+            (AnyError::from(body), body.to_string()),
+            (AnyError::from(name), name.to_string()),
+            (AnyError::from(reply), reply.to_string()),
+        ] {
+            assert_eq!(any.to_string(), line);
+            assert_eq!(any.source().map(ToString::to_string), Some(line));
+        }
+        assert_eq!(AnyError::from(body), AnyError::Body(body));
+        assert_eq!(AnyError::from(name), AnyError::Name(name));
+        assert_eq!(AnyError::from(reply), AnyError::ReplyLine(reply));
+    }
+}

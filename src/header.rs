@@ -223,6 +223,15 @@ mod tests {
         assert_eq!(short.encoded_len(), 8);
     }
 
+    /// `Debug` shows the encoded bytes only, not the 4 unused bytes the
+    /// short form keeps inside.
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn test_debug_is_the_encoded_bytes() {
+        let short = Header::short(LicenseStatus::new(600), 0).to_bytes();
+        assert_eq!(alloc::format!("{short:?}"), "[0, 0, 2, 88, 0, 0, 0, 0]");
+    }
+
     #[test]
     fn test_from_wire_views() {
         let wire: WireHeader = zerocopy::transmute!(FULL);

@@ -108,3 +108,76 @@ impl From<Response<'_>> for OwnedResponse {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status::LicenseStatus;
+
+    /// A full-form OK response with a 4-byte EMM.
+    static FULL: [u8; 16] = [
+        0x00, 0x00, 0x00, 0x01, // license status = 1 (OK, successful)
+        0x00, 0x00, 0x30, 0x39, // asset id = 12345
+        0x00, 0x00, 0x00, 0x07, // key id = 7
+        0xCA, 0xFE, 0xBA, 0xBE, // EMM, 4 bytes
+    ];
+
+    /// The short form: status 600, asset id 0.
+    static SHORT: [u8; 8] = [
+        0x00, 0x00, 0x02, 0x58, // license status = 600 (third party, remove license)
+        0x00, 0x00, 0x00, 0x00, // asset id = 0 (unknown)
+    ];
+
+    #[test]
+    fn test_parse_shares_the_body_allocation() {
+        let body = Bytes::from_static(&FULL);
+        let owned = OwnedResponse::parse(body.clone()).unwrap();
+        assert_eq!(
+            owned.header(),
+            Header::full(LicenseStatus::new(1), 12345, 7)
+        );
+        assert_eq!(&owned.emm()[..], &FULL[12..]);
+        assert_eq!(owned.emm().as_ptr(), body[12..].as_ptr());
+        assert_eq!(owned.as_response(), Response::parse(&FULL).unwrap());
+        let (header, emm) = owned.into_parts();
+        assert_eq!(header.key_id, Some(7));
+        assert_eq!(emm.as_ptr(), body[12..].as_ptr());
+    }
+
+    #[test]
+    fn test_parse_short_and_limits() {
+        let owned = OwnedResponse::parse(Bytes::from_static(&SHORT)).unwrap();
+        assert_eq!(owned.header(), Header::short(LicenseStatus::new(600), 0));
+        assert!(owned.emm().is_empty());
+        assert!(owned.as_response().is_short());
+        let strict = Options::new().with_max_emm_len(3);
+        assert_eq!(
+            OwnedResponse::parse_with(Bytes::from_static(&FULL), &strict),
+            Err(Error::EmmTooLong { len: 4, limit: 3 })
+        );
+        assert_eq!(
+            OwnedResponse::parse(Bytes::from_static(&FULL[..9])),
+            Err(Error::Truncated {
+                received: 9,
+                missing: 3,
+                license_status: Some(LicenseStatus::new(1)),
+            })
+        );
+    }
+
+    #[test]
+    fn test_from_parts_and_from_response() {
+        let short = Header::short(LicenseStatus::new(600), 0);
+        assert_eq!(
+            OwnedResponse::from_parts(short, Bytes::from_static(&[1])),
+            Err(Error::EmmInShortForm { emm_len: 1 })
+        );
+        let full = Header::full(LicenseStatus::new(1), 12345, 7);
+        let owned = OwnedResponse::from_parts(full, Bytes::from_static(&FULL[12..])).unwrap();
+        assert_eq!(owned.as_response().to_vec(), FULL);
+        let response = Response::parse(&FULL).unwrap();
+        let copied = OwnedResponse::from(response);
+        assert_eq!(copied, owned);
+        assert_ne!(copied.emm().as_ptr(), FULL[12..].as_ptr());
+    }
+}

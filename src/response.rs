@@ -448,6 +448,7 @@ mod tests {
         assert_eq!(response.key_id(), Some(7));
         assert_eq!(response.emm(), &[0xCA, 0xFE, 0xBA, 0xBE]);
         assert_eq!(response.form(), Form::Full);
+        assert!(!response.is_short());
         assert_eq!(response.emm().as_ptr(), FULL[HEADER_LEN..].as_ptr());
     }
 
@@ -603,6 +604,13 @@ mod tests {
             })
         );
         assert_eq!(fixed, [0; 10]);
+
+        // A fixed buffer of exactly the body's length is enough.
+        let mut exact = [0u8; 16];
+        let mut slice: &mut [u8] = &mut exact;
+        assert_eq!(Response::parse(&FULL).unwrap().write_to(&mut slice), Ok(()));
+        assert!(slice.is_empty());
+        assert_eq!(exact, FULL);
     }
 
     #[cfg(feature = "alloc")]

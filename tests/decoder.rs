@@ -266,6 +266,32 @@ fn collector_reuses_its_buffer_across_bodies() {
 
 #[cfg(feature = "alloc")]
 #[test]
+fn collector_fills_a_buffer_of_exactly_the_body_without_growing_it() {
+    let mut buffer = Vec::with_capacity(FULL.len());
+    let pointer = buffer.as_ptr();
+    let mut collector = Collector::new(&mut buffer, Options::new());
+    collector.push(&FULL).unwrap();
+    assert_eq!(collector.finish().unwrap(), Response::parse(&FULL).unwrap());
+    assert_eq!(buffer.as_ptr(), pointer, "the buffer was reallocated");
+    assert_eq!(buffer.capacity(), FULL.len());
+}
+
+#[cfg(feature = "alloc")]
+#[test]
+fn collector_grows_by_doubling_without_a_limit() {
+    let mut buffer = Vec::new();
+    let mut collector = Collector::new(&mut buffer, Options::new());
+    // The header lands in one append of 12 bytes; the first EMM bytes then
+    // double the buffer to 24 rather than growing it to 15.
+    for piece in FULL.chunks(3) {
+        collector.push(piece).unwrap();
+    }
+    assert_eq!(collector.finish().unwrap(), Response::parse(&FULL).unwrap());
+    assert!(buffer.capacity() >= 24, "{}", buffer.capacity());
+}
+
+#[cfg(feature = "alloc")]
+#[test]
 fn collector_never_grows_past_header_plus_limit() {
     let emm = vec![0xAB; 1000];
     let body: Vec<u8> = FULL[..12].iter().chain(&emm).copied().collect();
@@ -311,6 +337,18 @@ fn collector_into_bytes_mut() {
         assert_eq!(response.emm().as_ptr(), buffer[12..].as_ptr());
         assert!(buffer.capacity() <= 16);
     }
+}
+
+#[cfg(feature = "bytes")]
+#[test]
+fn collector_into_bytes_mut_grows_by_doubling_without_a_limit() {
+    let mut buffer = bytes::BytesMut::new();
+    let mut collector = Collector::new(&mut buffer, Options::new());
+    for piece in FULL.chunks(3) {
+        collector.push(piece).unwrap();
+    }
+    assert_eq!(collector.finish().unwrap(), Response::parse(&FULL).unwrap());
+    assert!(buffer.capacity() >= 24, "{}", buffer.capacity());
 }
 
 #[cfg(feature = "alloc")]

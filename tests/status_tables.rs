@@ -599,6 +599,8 @@ fn client_warnings_and_errors() {
     assert!(ClientStatus::WARNING_CONTINUITY_ERROR_COUNTER.is_warning());
     assert!(!ClientStatus::OK.is_warning());
     assert!(ClientStatus::OK.is_ok());
+    assert!(!ClientStatus::UNKNOWN.is_ok());
+    assert!(!ClientStatus::new(201).is_ok());
     assert_eq!(ClientStatus::OK.code(), 200);
 }
 

@@ -466,6 +466,48 @@ mod tests {
                 missing: 1
             })
         );
+        // The end of the text is where the line break after the lone
+        // character ends, not the character itself.
+        assert_eq!(
+            decode_all(b"AAACW\r\n", &mut out),
+            Err(Error::TruncatedBase64 {
+                offset: 7,
+                missing: 1
+            })
+        );
+    }
+
+    /// The fast path takes every whole group of a one-line body in one
+    /// call, and stops a wrapped body's run at its line break.
+    #[test]
+    fn test_decode_run_takes_whole_groups_straight_from_the_text() {
+        let mut out = [0u8; 32];
+        let mut stream = Base64Stream::new();
+        let mut output = Output {
+            out: &mut out,
+            written: 0,
+        };
+        // status 1, asset id 12345, key id 7, EMM CA FE BA BE; the padded
+        // last group is left to the per-character path.
+        let text = b"AAAAAQAAMDkAAAAHyv66vg==";
+        assert_eq!(stream.decode_run(text, 0, &mut output), Ok(20));
+        assert_eq!(output.written, 15);
+        assert_eq!(
+            out[..15],
+            [0, 0, 0, 1, 0, 0, 0x30, 0x39, 0, 0, 0, 7, 0xCA, 0xFE, 0xBA]
+        );
+
+        let mut output = Output {
+            out: &mut out,
+            written: 0,
+        };
+        assert_eq!(
+            stream.decode_run(b"AAAAAQAA\r\nMDkA", 0, &mut output),
+            Ok(8)
+        );
+        assert_eq!(output.written, 6);
+        assert_eq!(stream.decode_run(b"AAA", 0, &mut output), Ok(0));
+        assert_eq!(output.written, 6);
     }
 
     #[test]

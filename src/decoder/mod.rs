@@ -398,6 +398,7 @@ mod tests {
         assert_eq!(headers, 1);
         let end = decoder.finish().unwrap();
         assert_eq!(end.header, None);
+        assert!(!end.is_short());
         assert_eq!(end.emm_len, 2);
         assert!(decoder.is_finished());
     }

@@ -307,4 +307,27 @@ mod tests {
         assert_eq!(Transport::Raw.resolve(b"AAAA"), Transport::Raw);
         assert_eq!(Transport::Base64.resolve(&[0]), Transport::Base64);
     }
+
+    #[cfg(feature = "alloc")]
+    #[test]
+    fn test_state_accessors_follow_the_body() {
+        // status 1, asset id 12345, key id 7, EMM CA FE BA BE
+        let text = b"AAAAAQAAMDkAAAAHyv66vg==";
+        let mut decoder = TransportDecoder::new(Options::new(), Transport::Auto);
+        assert_eq!(decoder.transport(), Transport::Auto);
+        assert_eq!(decoder.feed(&text[..20]).map(|p| p.emm.len()), Ok(3));
+        assert_eq!(decoder.transport(), Transport::Base64);
+        assert_eq!(decoder.emm_len(), 3);
+        assert_eq!(
+            decoder.header(),
+            Some(Header::full(crate::LicenseStatus::new(1), 12345, 7))
+        );
+        assert!(!decoder.is_finished());
+        assert!(decoder.scratch_capacity() >= 15);
+        assert_eq!(decoder.feed(&text[20..]).map(|p| p.emm.len()), Ok(1));
+        assert_eq!(decoder.emm_len(), 4);
+        assert_eq!(decoder.finish().map(|end| end.emm_len), Ok(4));
+        assert!(decoder.is_finished());
+        assert_eq!(decoder.error(), None);
+    }
 }

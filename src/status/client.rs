@@ -419,3 +419,58 @@ fn render_range<W: fmt::Write + ?Sized>(out: &mut W, range: &ThirdPartyRange) ->
         ],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The row builders run at compile time to build the table; run here
+    /// once more, each must fill exactly the columns it names.
+    #[test]
+    fn test_row_builders_fill_the_columns_they_name() {
+        let row = spec("WVMKStatus_OK", "WV_Status_OK");
+        assert_eq!(
+            (row.name, row.spec_names, row.spec_count, row.sdk_name),
+            (
+                "WVMKStatus_OK",
+                ["WVMKStatus_OK", ""],
+                1,
+                Some("WV_Status_OK")
+            )
+        );
+        assert_eq!(
+            (row.description, row.source, row.moved_spec_name),
+            ("WVMKStatus_OK", Source::Spec1_3, None)
+        );
+
+        let row = spec_only("WVMKStatus_Unknown");
+        assert_eq!(
+            (row.spec_count, row.sdk_name, row.source),
+            (1, None, Source::Spec1_3)
+        );
+
+        let row = spec_twice("A_Error", ["A_Error", "B_Error"], "WV_A_Error", "A / B");
+        assert_eq!(
+            (row.name, row.spec_names, row.spec_count, row.description),
+            ("A_Error", ["A_Error", "B_Error"], 2, "A / B")
+        );
+        assert_eq!(row.sdk_name, Some("WV_A_Error"));
+
+        let row = later_sdk("WV_Status_New");
+        assert_eq!(
+            (row.name, row.spec_count, row.sdk_name, row.description),
+            ("WV_Status_New", 0, Some("WV_Status_New"), "WV_Status_New")
+        );
+        assert_eq!((row.source, row.moved_spec_name), (Source::LaterSdk, None));
+
+        let row = later_sdk_moved("WV_Status_Moved", "WVMKStatus_Moved");
+        assert_eq!(
+            (row.name, row.source, row.moved_spec_name),
+            (
+                "WV_Status_Moved",
+                Source::LaterSdk,
+                Some("WVMKStatus_Moved")
+            )
+        );
+    }
+}

@@ -595,3 +595,41 @@ pub fn render_markdown<W: fmt::Write + ?Sized>(out: &mut W) -> fmt::Result {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The class builders and the row indexes run at compile time to build
+    /// the table; run here once more, they must give the same values.
+    #[test]
+    fn test_classes_and_row_indexes_built_again_at_run_time() {
+        let class = |stage, failure, terminal| Class {
+            stage,
+            failure,
+            terminal,
+        };
+        assert_eq!(busy(Stage::Pull), class(Some(Stage::Pull), false, false));
+        assert_eq!(failed(None), class(None, true, true));
+        assert_eq!(
+            retrying(Stage::Encrypt),
+            class(Some(Stage::Encrypt), true, false)
+        );
+        assert_eq!(
+            finished(Some(Stage::Metadata)),
+            class(Some(Stage::Metadata), false, true)
+        );
+
+        assert_eq!(row_index::<{ IdStatus::VALUES.len() }>(Column::Id), ID_ROW);
+        assert_eq!(
+            row_index::<{ GuiStatus::VALUES.len() }>(Column::Gui),
+            GUI_ROW
+        );
+        let row = PackageStatusRow::new(&[], None, "Not in the spec.", failed(None));
+        assert_eq!(
+            (row.id_statuses, row.gui_status, row.description),
+            (&[][..], None, "Not in the spec.")
+        );
+        assert!(row.class.failure);
+    }
+}

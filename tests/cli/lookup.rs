@@ -346,3 +346,73 @@ fn readme_examples_are_real_output() {
     }
     assert_eq!(blocks, 5, "one example per command");
 }
+
+/// A table's text rows with their column padding squeezed to one space.
+fn squeezed_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect()
+}
+
+#[test]
+fn codes_text_of_each_table_has_its_header_and_rows() {
+    let cases: [(&str, &str, &str, &str); 4] = [
+        (
+            "client",
+            "client status",
+            "code constant SDK name description",
+            "200 OK WV_Status_OK WVMKStatus_OK",
+        ),
+        (
+            "dcp",
+            "DCP error",
+            "code constant description",
+            "0 UNKNOWN Unknown",
+        ),
+        (
+            "package",
+            "VOD Dealer package status",
+            "by id by name (GUI) description",
+            "processing, importStarted, importCompleted Pulling Package is being pulled from source.",
+        ),
+        (
+            "ftp",
+            "VOD Dealer FTP error",
+            "code description error texts",
+            "NA FTP Server not running Connection refused",
+        ),
+    ];
+    for (table, title, header, row) in cases {
+        let run = getemms(&["codes", "--table", table]);
+        assert_eq!(run.code, 0, "{table}: {}", run.stderr);
+        let lines = squeezed_lines(&run.stdout);
+        assert_eq!(lines[0], title, "{table}");
+        assert_eq!(lines[1], header, "{table}");
+        assert!(lines.iter().any(|line| line == row), "{table}: {lines:#?}");
+    }
+    let client = squeezed_lines(&getemms(&["codes", "--table", "client"]).stdout);
+    assert!(
+        client.iter().any(|line| line.starts_with("512–768 ")),
+        "{client:#?}"
+    );
+}
+
+#[test]
+fn codes_markdown_of_each_table_is_its_renderer() {
+    use getemms::status::{client, dcp, license, package};
+
+    type Render = fn(&mut String) -> std::fmt::Result;
+    let renderers: [(&str, Render); 4] = [
+        ("license", license::render_markdown),
+        ("client", client::render_markdown),
+        ("dcp", dcp::render_markdown),
+        ("package", package::render_markdown),
+    ];
+    for (table, render) in renderers {
+        let mut markdown = String::new();
+        render(&mut markdown).unwrap();
+        let run = getemms(&["codes", "--table", table, "--format", "markdown"]);
+        assert_eq!(run.code, 0, "{table}");
+        assert_eq!(run.stdout, markdown, "{table}");
+    }
+}
