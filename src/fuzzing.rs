@@ -28,6 +28,7 @@ pub const TARGETS: &[Target] = &[
     ("decoder_split", decoder_split),
     ("base64_text", base64_text),
     ("base64_body", base64_body),
+    ("answer", answer),
 ];
 
 /// The most body bytes (or base64 characters) a target that encodes or
@@ -42,6 +43,22 @@ pub const MAX_BASE64_INPUT: usize = 128;
 /// `data` cut to [`MAX_BASE64_INPUT`] bytes.
 fn capped(data: &[u8]) -> &[u8] {
     data.get(..MAX_BASE64_INPUT).unwrap_or(data)
+}
+
+/// What every error of the crate promises a proxy operator: one non-empty
+/// line, the same through [`AnyError`](crate::AnyError), which names it as
+/// its source.
+fn assert_reportable(error: Error) {
+    use alloc::string::ToString;
+
+    let message = error.to_string();
+    assert!(
+        !message.is_empty() && !message.contains('\n'),
+        "{message:?}"
+    );
+    let any = crate::AnyError::from(error);
+    assert_eq!(any.to_string(), message);
+    assert!(core::error::Error::source(&any).is_some());
 }
 
 use crate::base64::LineWrap;
@@ -64,8 +81,33 @@ pub fn parse(data: &[u8]) {
             if let Some(emm) = data.get(HEADER_LEN..) {
                 assert_eq!(response.emm().as_ptr(), emm.as_ptr(), "EMM was copied");
             }
+            assert_eq!(response.form(), response.header().form());
+            assert_eq!(response.is_short(), data.len() == SHORT_LEN);
+            // One byte too few is refused, saying how many are needed.
+            let too_small = Error::BufferTooSmall {
+                needed: data.len(),
+                available: data.len() - 1,
+            };
+            assert_eq!(response.encode_into(&mut out[1..]), Err(too_small));
+            #[cfg(feature = "bytes")]
+            assert_eq!(response.write_to(&mut &mut out[1..]), Err(too_small));
+            assert_reportable(too_small);
+            // A short-form header never carries an EMM.
+            let short = Header::short(response.license_status(), response.asset_id());
+            match Response::from_parts(short, response.emm()) {
+                Ok(rejection) => assert!(response.emm().is_empty() && rejection.is_short()),
+                Err(error) => {
+                    let emm_len = response.emm().len();
+                    assert_eq!(error, Error::EmmInShortForm { emm_len });
+                    assert_reportable(error);
+                }
+            }
         }
         Err(error) => {
+            assert_reportable(error);
+            assert_eq!(error.offset(), data.len());
+            let first_word = data.first_chunk::<4>().map(|w| u32::from_be_bytes(*w));
+            assert_eq!(error.license_status().map(LicenseStatus::code), first_word);
             let predicted = Error::for_length(data, true);
             assert_eq!(
                 Some(error),
@@ -78,13 +120,15 @@ pub fn parse(data: &[u8]) {
     let limit = data.len().saturating_sub(HEADER_LEN + 1);
     let limited = Response::parse_with(data, &Options::new().with_max_emm_len(limit));
     match Response::parse(data) {
-        Ok(response) if response.emm().len() > limit => assert_eq!(
-            limited,
-            Err(Error::EmmTooLong {
+        Ok(response) if response.emm().len() > limit => {
+            let error = Error::EmmTooLong {
                 len: response.emm().len(),
-                limit
-            })
-        ),
+                limit,
+            };
+            assert_eq!(limited, Err(error));
+            assert_reportable(error);
+            assert_eq!(error.offset(), HEADER_LEN + limit);
+        }
         other => assert_eq!(limited, other),
     }
 }
@@ -109,6 +153,16 @@ pub fn roundtrip(data: &[u8]) {
         assert_eq!(&buf[..], &encoded[..]);
         let owned = crate::OwnedResponse::parse(buf.freeze());
         assert_eq!(owned.map(|o| o.as_response() == response), Ok(true));
+        // Owned from the borrowed response, and apart and back together.
+        let copied = crate::OwnedResponse::from(response);
+        assert_eq!(copied.as_response(), response);
+        assert_eq!(
+            (copied.header(), &copied.emm()[..]),
+            (response.header(), response.emm())
+        );
+        let (header, emm) = copied.into_parts();
+        let rebuilt = crate::OwnedResponse::from_parts(header, emm);
+        assert_eq!(rebuilt.map(|o| o.as_response() == response), Ok(true));
     }
     let (rest, nom) = parse::body(&encoded).expect("nom rejected an encoded response");
     assert!(rest.is_empty());
@@ -280,6 +334,20 @@ pub fn status_names(data: &[u8]) {
     let Ok(text) = core::str::from_utf8(data) else {
         return;
     };
+    // A Content-Transfer-Encoding value names a transport, or none.
+    let named = Transport::from_content_transfer_encoding(text);
+    let value = text.trim();
+    assert_eq!(
+        named == Some(Transport::Base64),
+        value.eq_ignore_ascii_case("base64")
+    );
+    if named == Some(Transport::Raw) {
+        assert!(
+            ["binary", "8bit", "7bit"]
+                .iter()
+                .any(|raw| value.eq_ignore_ascii_case(raw))
+        );
+    }
     // Names parse to a status whose code parses back to it; never a panic.
     if let Ok(status) = LicenseStatus::from_str(text) {
         assert_eq!(
@@ -433,6 +501,7 @@ pub fn decode_raw(pieces: &[&[u8]], options: Options) -> Outcome {
                 emm.extend_from_slice(progress.emm);
             }
             Err(error) => {
+                assert_reportable(error);
                 // Failed state: every later call says so.
                 assert_eq!(decoder.feed(b"x").err(), Some(error));
                 assert_eq!(decoder.error(), Some(error));
@@ -443,18 +512,31 @@ pub fn decode_raw(pieces: &[&[u8]], options: Options) -> Outcome {
     }
     let outcome = outcome.and_then(|()| {
         let end = decoder.finish()?;
+        let short = end.is_short();
         assert!(end.emm.is_empty(), "the raw decoder holds no EMM back");
         assert_eq!(end.emm_len, emm.len());
         if let Some(h) = end.header {
             assert!(header.replace(h).is_none(), "header reported twice");
         }
         assert_eq!(decoder.header(), header);
+        assert_eq!(decoder.emm_len(), emm.len());
+        assert_eq!(short, header.is_some_and(|h| h.key_id.is_none()));
+        // A short-form body ends 4 bytes before a full header would.
+        let missing = if short { HEADER_LEN - SHORT_LEN } else { 0 };
+        assert_eq!(decoder.header_missing(), missing);
         assert!(decoder.is_finished());
         Ok(())
     });
     // Misuse after the end is an error, never a panic.
-    assert!(decoder.finish().is_err());
+    if let Err(error) = decoder.finish() {
+        assert_reportable(error);
+    } else {
+        panic!("a finished or failed decoder finished again");
+    }
     assert!(decoder.feed(&[]).is_err());
+    // Reset gives a fresh decoder: an empty body is 8 bytes short.
+    decoder.reset();
+    assert_eq!(decoder.finish().err(), one_shot(&[], options).err());
     outcome.map(|()| (header.expect("finished without a header"), emm))
 }
 
@@ -477,6 +559,7 @@ pub fn decode_transport(pieces: &[&[u8]], transport: Transport, options: Options
                 assert!(decoder.scratch_capacity() <= largest * 3 / 4 + 3);
             }
             Err(error) => {
+                assert_reportable(error);
                 assert_eq!(decoder.error(), Some(error));
                 assert_eq!(decoder.feed(b"AAAA").err(), Some(error));
                 outcome = Err(error);
@@ -491,9 +574,16 @@ pub fn decode_transport(pieces: &[&[u8]], transport: Transport, options: Options
             assert!(header.replace(h).is_none(), "header reported twice");
         }
         assert_eq!(end.emm_len, emm.len());
+        assert_eq!(decoder.emm_len(), emm.len());
+        assert_eq!(decoder.header(), header);
+        assert!(decoder.is_finished());
         Ok(())
     });
     assert!(decoder.finish().is_err());
+    // Reset gives a fresh decoder, with the transport it was made with.
+    decoder.reset();
+    assert_eq!(decoder.transport(), transport);
+    assert_eq!(decoder.finish().err(), one_shot(&[], options).err());
     outcome.map(|()| (header.expect("finished without a header"), emm))
 }
 
@@ -501,7 +591,12 @@ pub fn decode_transport(pieces: &[&[u8]], transport: Transport, options: Options
 /// grows past `12 + max_emm_len`.
 pub fn collect(pieces: &[&[u8]], transport: Transport, options: Options) -> Outcome {
     let mut buffer = vec![];
-    let mut collector = Collector::with_transport(&mut buffer, options, transport);
+    let mut collector = if transport == Transport::Raw {
+        Collector::new(&mut buffer, options)
+    } else {
+        Collector::with_transport(&mut buffer, options, transport)
+    };
+    assert_eq!(collector.decoder().transport(), transport);
     let pushed = pieces.iter().try_for_each(|piece| collector.push(piece));
     let outcome = pushed
         .and_then(|()| collector.finish())
@@ -511,6 +606,17 @@ pub fn collect(pieces: &[&[u8]], transport: Transport, options: Options) -> Outc
             buffer.capacity() <= HEADER_LEN + limit,
             "collector grew past the limit"
         );
+    }
+    // Into a `BytesMut`, the same.
+    #[cfg(feature = "bytes")]
+    {
+        let mut buffer = bytes::BytesMut::new();
+        let mut collector = Collector::with_transport(&mut buffer, options, transport);
+        let pushed = pieces.iter().try_for_each(|piece| collector.push(piece));
+        let in_bytes = pushed
+            .and_then(|()| collector.finish())
+            .map(|r| (r.header(), r.emm().to_vec()));
+        assert_eq!(in_bytes, outcome, "collecting into BytesMut differs");
     }
     outcome
 }
@@ -550,6 +656,11 @@ pub fn decoder_split(data: &[u8]) {
     let pieces = chunks(body, sizes);
     assert_same_outcome(&decode_raw(&pieces, options), &want);
     assert_same_outcome(&collect(&pieces, Transport::Raw, options), &want);
+    // `Auto` takes a body that does not start with a base64 character for
+    // raw, however it is chunked (empty first chunks included).
+    if Transport::Auto.resolve(body) == Transport::Raw {
+        assert_same_outcome(&decode_transport(&pieces, Transport::Auto, options), &want);
+    }
 }
 
 /// Arbitrary text as a base64 body: never a panic; what is accepted
@@ -562,6 +673,17 @@ pub fn base64_text(data: &[u8]) {
     let mut scratch = vec![];
     let as_text = Response::parse_base64(text, &mut scratch, &options);
     if let Ok(response) = as_text {
+        // One byte too few for the decoded body is refused, naming the size.
+        let needed = response.encoded_len();
+        let mut short = vec![0u8; needed - 1];
+        let refused = crate::base64::decode_into(text, &mut short);
+        assert_eq!(
+            refused,
+            Err(Error::BufferTooSmall {
+                needed,
+                available: needed - 1
+            })
+        );
         let mut encoded = vec![];
         response.encode_base64(LineWrap::None, &mut encoded);
         let mut again = vec![];
@@ -570,8 +692,11 @@ pub fn base64_text(data: &[u8]) {
             Ok(response)
         );
     }
+    if let Err(error) = as_text {
+        assert_reportable(error);
+    }
     let as_text = as_text.map(|r| (r.header(), r.emm().to_vec()));
-    streaming_matches(text, sizes, options, &as_text);
+    streaming_matches(text, sizes, Transport::Base64, options, &as_text);
 }
 
 /// Arbitrary bytes as a raw body, sent as base64 the way proxies do (one
@@ -595,27 +720,39 @@ pub fn base64_body(data: &[u8]) {
     };
     let mut text = engine.encode(payload).into_bytes();
     if flags & 0x80 != 0 {
-        text = text
-            .chunks(76)
-            .flat_map(|line| line.iter().chain(b"\n"))
-            .copied()
-            .collect();
+        let mut wrapped = Vec::with_capacity(text.len() + text.len() / 76 + 1);
+        for line in text.chunks(76) {
+            wrapped.extend_from_slice(line);
+            wrapped.push(b'\n');
+        }
+        text = wrapped;
     }
     let mut decoded = vec![];
     let via_text = Response::parse_base64(&text, &mut decoded, &options)
         .map(|r| (r.header(), r.emm().to_vec()));
     assert_eq!(via_text, raw);
-    if payload.first().is_some_and(|&b| b == 0) {
-        // A status below 2^24: `Auto` must take the text for base64.
+    // A status below 2^24: `Auto` must take the text for base64, and is
+    // what the stream is decoded with then.
+    let transport = if payload.first() == Some(&0) {
         assert_eq!(Transport::Auto.resolve(&text), Transport::Base64);
-    }
-    streaming_matches(&text, sizes, options, &via_text);
+        Transport::Auto
+    } else {
+        Transport::Base64
+    };
+    streaming_matches(&text, sizes, transport, options, &via_text);
 }
 
-/// The streaming base64 decoder over `sizes`-cut chunks of `text` agree
-/// with the one-shot `expected`.
-fn streaming_matches(text: &[u8], sizes: &[u8], options: Options, expected: &Outcome) {
-    let streamed = decode_transport(&chunks(text, sizes), Transport::Base64, options);
+/// The streaming base64 decoder (`transport` is `Base64`, or `Auto` where
+/// that must resolve to it) over `sizes`-cut chunks of `text` agrees with
+/// the one-shot `expected`.
+fn streaming_matches(
+    text: &[u8],
+    sizes: &[u8],
+    transport: Transport,
+    options: Options,
+    expected: &Outcome,
+) {
+    let streamed = decode_transport(&chunks(text, sizes), transport, options);
     match (expected, &streamed) {
         // Documented: a stream that crosses max_emm_len stops there, before
         // it can see a bad character further on.
@@ -626,3 +763,40 @@ fn streaming_matches(text: &[u8], sizes: &[u8], options: Options, expected: &Out
         _ => assert_same_outcome(&streamed, expected),
     }
 }
+
+/// A realistic upstream answer ([`crate::arbitrary::Answer`], what downstream
+/// fuzz targets are given): its chunks decode, incrementally and collected,
+/// to its response, and `Auto` picks its transport when the status is below
+/// 2^24. This is the crate's own downstream-style target: if it fails, the
+/// answers handed to proxies are not what they claim to be.
+#[cfg(feature = "arbitrary")]
+pub fn answer(data: &[u8]) {
+    use crate::arbitrary::Answer;
+
+    let Ok(answer) =
+        <Answer<'_> as arbitrary::Arbitrary>::arbitrary(&mut arbitrary::Unstructured::new(data))
+    else {
+        return;
+    };
+    let response = answer.response();
+    let want: Outcome = Ok((response.header(), response.emm().to_vec()));
+    let pieces: Vec<&[u8]> = answer.chunks().collect();
+    assert_eq!(pieces.concat(), answer.body(), "chunks are not the body");
+    let transport = answer.transport();
+    if transport == Transport::Raw {
+        assert_same_outcome(&decode_raw(&pieces, Options::DEFAULT), &want);
+    }
+    assert_same_outcome(
+        &decode_transport(&pieces, transport, Options::DEFAULT),
+        &want,
+    );
+    assert_same_outcome(&collect(&pieces, transport, Options::DEFAULT), &want);
+    if response.license_status().code() < 1 << 24 {
+        assert_eq!(Transport::Auto.resolve(answer.body()), transport);
+    }
+}
+
+/// Without the `arbitrary` feature there are no [`crate::arbitrary`]
+/// answers; the target accepts every input.
+#[cfg(not(feature = "arbitrary"))]
+pub fn answer(_data: &[u8]) {}
