@@ -24,9 +24,74 @@ pub const TARGETS: &[Target] = &[
     ("roundtrip", roundtrip),
     ("differential", differential),
     ("status_codes", status_codes),
+    ("status_names", status_names),
     ("decoder_split", decoder_split),
+    ("base64_text", base64_text),
     ("base64_body", base64_body),
+    ("answer", answer),
 ];
+
+/// The most body bytes (or base64 characters) a target that encodes or
+/// decodes base64 looks at; the rest of a longer input is ignored. Every
+/// boundary the code has lies inside it (the 8- and 12-byte headers,
+/// 4-character groups, the 76-character MIME line: 96 bytes are 128
+/// characters, two lines; `max_emm_len` up to 63, chunk sizes up to 255),
+/// while the time per input grows with its length: without the cap most of a
+/// campaign went into re-decoding 4 KiB inputs, character by instrumented
+/// character.
+pub const MAX_BASE64_INPUT: usize = 96;
+
+/// `data` cut to [`MAX_BASE64_INPUT`] bytes.
+fn capped(data: &[u8]) -> &[u8] {
+    data.get(..MAX_BASE64_INPUT).unwrap_or(data)
+}
+
+/// What every error of the crate promises a proxy operator: one non-empty
+/// line, the same through [`AnyError`](crate::AnyError), which names it as
+/// its source. The messages are written to the stack, not allocated: this
+/// runs on most inputs of the hot targets.
+fn assert_reportable(error: Error) {
+    let message = Message::of(&error);
+    let text = message.as_bytes();
+    assert!(!text.is_empty() && !text.contains(&b'\n'), "{error:?}");
+    let any = crate::AnyError::from(error);
+    assert!(Message::of(&any).as_bytes() == text, "{error:?}");
+    assert!(core::error::Error::source(&any).is_some());
+}
+
+/// The first 512 bytes of a `Display` output (every message of the crate
+/// is shorter), on the stack.
+struct Message {
+    bytes: [u8; 512],
+    len: usize,
+}
+
+impl Message {
+    fn of(shown: &impl core::fmt::Display) -> Self {
+        use core::fmt::Write;
+
+        let mut message = Self {
+            bytes: [0; 512],
+            len: 0,
+        };
+        write!(message, "{shown}").expect("Display failed");
+        message
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&self.bytes)
+    }
+}
+
+impl core::fmt::Write for Message {
+    fn write_str(&mut self, text: &str) -> core::fmt::Result {
+        let end = (self.len + text.len()).min(self.bytes.len());
+        let room = end - self.len;
+        self.bytes[self.len..end].copy_from_slice(&text.as_bytes()[..room]);
+        self.len = end;
+        Ok(())
+    }
+}
 
 use crate::base64::LineWrap;
 use crate::decoder::{Collector, Decoder, Transport, TransportDecoder};
@@ -48,8 +113,33 @@ pub fn parse(data: &[u8]) {
             if let Some(emm) = data.get(HEADER_LEN..) {
                 assert_eq!(response.emm().as_ptr(), emm.as_ptr(), "EMM was copied");
             }
+            assert_eq!(response.form(), response.header().form());
+            assert_eq!(response.is_short(), data.len() == SHORT_LEN);
+            // One byte too few is refused, saying how many are needed.
+            let too_small = Error::BufferTooSmall {
+                needed: data.len(),
+                available: data.len() - 1,
+            };
+            assert_eq!(response.encode_into(&mut out[1..]), Err(too_small));
+            #[cfg(feature = "bytes")]
+            assert_eq!(response.write_to(&mut &mut out[1..]), Err(too_small));
+            assert_reportable(too_small);
+            // A short-form header never carries an EMM.
+            let short = Header::short(response.license_status(), response.asset_id());
+            match Response::from_parts(short, response.emm()) {
+                Ok(rejection) => assert!(response.emm().is_empty() && rejection.is_short()),
+                Err(error) => {
+                    let emm_len = response.emm().len();
+                    assert_eq!(error, Error::EmmInShortForm { emm_len });
+                    assert_reportable(error);
+                }
+            }
         }
         Err(error) => {
+            assert_reportable(error);
+            assert_eq!(error.offset(), data.len());
+            let first_word = data.first_chunk::<4>().map(|w| u32::from_be_bytes(*w));
+            assert_eq!(error.license_status().map(LicenseStatus::code), first_word);
             let predicted = Error::for_length(data, true);
             assert_eq!(
                 Some(error),
@@ -62,21 +152,24 @@ pub fn parse(data: &[u8]) {
     let limit = data.len().saturating_sub(HEADER_LEN + 1);
     let limited = Response::parse_with(data, &Options::new().with_max_emm_len(limit));
     match Response::parse(data) {
-        Ok(response) if response.emm().len() > limit => assert_eq!(
-            limited,
-            Err(Error::EmmTooLong {
+        Ok(response) if response.emm().len() > limit => {
+            let error = Error::EmmTooLong {
                 len: response.emm().len(),
-                limit
-            })
-        ),
+                limit,
+            };
+            assert_eq!(limited, Err(error));
+            assert_reportable(error);
+            assert_eq!(error.offset(), HEADER_LEN + limit);
+        }
         other => assert_eq!(limited, other),
     }
 }
 
 /// A structure-aware response (both forms) → encode → parse → the same
-/// response, through every serializer, raw and base64.
+/// response, through every serializer, raw and base64. Reads at most
+/// [`MAX_BASE64_INPUT`] bytes.
 pub fn roundtrip(data: &[u8]) {
-    let Some(response) = structured(data) else {
+    let Some(response) = structured(capped(data)) else {
         return;
     };
     let encoded = response.to_vec();
@@ -92,6 +185,16 @@ pub fn roundtrip(data: &[u8]) {
         assert_eq!(&buf[..], &encoded[..]);
         let owned = crate::OwnedResponse::parse(buf.freeze());
         assert_eq!(owned.map(|o| o.as_response() == response), Ok(true));
+        // Owned from the borrowed response, and apart and back together.
+        let copied = crate::OwnedResponse::from(response);
+        assert_eq!(copied.as_response(), response);
+        assert_eq!(
+            (copied.header(), &copied.emm()[..]),
+            (response.header(), response.emm())
+        );
+        let (header, emm) = copied.into_parts();
+        let rebuilt = crate::OwnedResponse::from_parts(header, emm);
+        assert_eq!(rebuilt.map(|o| o.as_response() == response), Ok(true));
     }
     let (rest, nom) = parse::body(&encoded).expect("nom rejected an encoded response");
     assert!(rest.is_empty());
@@ -198,25 +301,22 @@ fn reference(data: &[u8]) -> Result<(u32, u32, Option<u32>, &[u8]), usize> {
     }
 }
 
-/// Every table type, from arbitrary codes and strings, and back, losslessly;
-/// FTP reply lines read and classified consistently.
+/// Every numeric table type, from arbitrary codes, and back, losslessly,
+/// through the code, the Display text and the names.
 pub fn status_codes(data: &[u8]) {
     use alloc::string::ToString;
     use core::str::FromStr;
 
-    use crate::status::{
-        ClientStatus, DcpStatus, FtpError, GuiStatus, IdStatus, NameError, PackageGuiStatus,
-        PackageStatus, ReplyCode, ReplyLine, StoredLicenseAction,
-    };
+    use crate::status::{ClientStatus, DcpStatus, NameError, StoredLicenseAction};
 
     /// Code → type → code, and the text forms parse back to the code.
     macro_rules! numeric {
-        ($Type:ty, $code:expr) => {{
-            let code: u32 = $code;
+        ($Type:ty, $code:expr, $code_text:expr) => {{
+            let (code, code_text): (u32, &str) = ($code, $code_text);
             let status = <$Type>::from(code);
             assert_eq!(u32::from(status), code);
-            assert_eq!(<$Type>::from_str(&code.to_string()), Ok(status));
-            assert!(status.to_string().starts_with(&code.to_string()));
+            assert_eq!(<$Type>::from_str(code_text), Ok(status));
+            assert!(status.to_string().starts_with(code_text));
             assert_eq!(status.is_known(), status.name().is_some());
             if let Some(const_name) = status.const_name() {
                 assert_eq!(<$Type>::from_str(const_name), Ok(status));
@@ -236,9 +336,10 @@ pub fn status_codes(data: &[u8]) {
     // enough to reach every branch; more only slow the fuzzer down).
     for window in data.chunks_exact(4).take(4) {
         let code = u32::from_be_bytes([window[0], window[1], window[2], window[3]]);
-        let license = numeric!(LicenseStatus, code);
-        let client = numeric!(ClientStatus, code);
-        numeric!(DcpStatus, code);
+        let code_text = code.to_string();
+        let license = numeric!(LicenseStatus, code, &code_text);
+        let client = numeric!(ClientStatus, code, &code_text);
+        numeric!(DcpStatus, code, &code_text);
         let action = StoredLicenseAction::for_code(code);
         assert_eq!(license.stored_license_action(), action);
         assert_eq!(client.stored_license_action(), action);
@@ -248,10 +349,37 @@ pub fn status_codes(data: &[u8]) {
             license.is_third_party()
         );
     }
+}
+
+/// Names and texts of every table: a name parses to a status whose code
+/// parses back to it, package statuses are kept verbatim, FTP reply lines
+/// print back and classify consistently.
+pub fn status_names(data: &[u8]) {
+    use alloc::string::ToString;
+    use core::str::FromStr;
+
+    use crate::status::{
+        ClientStatus, DcpStatus, FtpError, GuiStatus, IdStatus, PackageGuiStatus, PackageStatus,
+        ReplyCode, ReplyLine,
+    };
 
     let Ok(text) = core::str::from_utf8(data) else {
         return;
     };
+    // A Content-Transfer-Encoding value names a transport, or none.
+    let named = Transport::from_content_transfer_encoding(text);
+    let value = text.trim();
+    assert_eq!(
+        named == Some(Transport::Base64),
+        value.eq_ignore_ascii_case("base64")
+    );
+    if named == Some(Transport::Raw) {
+        assert!(
+            ["binary", "8bit", "7bit"]
+                .iter()
+                .any(|raw| value.eq_ignore_ascii_case(raw))
+        );
+    }
     // Names parse to a status whose code parses back to it; never a panic.
     if let Ok(status) = LicenseStatus::from_str(text) {
         assert_eq!(
@@ -385,7 +513,8 @@ pub fn one_shot(body: &[u8], options: Options) -> Outcome {
 pub fn decode_raw(pieces: &[&[u8]], options: Options) -> Outcome {
     let mut decoder = Decoder::new(options);
     let mut header = None;
-    let mut emm = vec![];
+    // Sized once: the EMM is never longer than the chunks together.
+    let mut emm = Vec::with_capacity(pieces.iter().map(|p| p.len()).sum());
     let mut outcome = Ok(());
     for &piece in pieces {
         match decoder.feed(piece) {
@@ -405,6 +534,7 @@ pub fn decode_raw(pieces: &[&[u8]], options: Options) -> Outcome {
                 emm.extend_from_slice(progress.emm);
             }
             Err(error) => {
+                assert_reportable(error);
                 // Failed state: every later call says so.
                 assert_eq!(decoder.feed(b"x").err(), Some(error));
                 assert_eq!(decoder.error(), Some(error));
@@ -415,18 +545,31 @@ pub fn decode_raw(pieces: &[&[u8]], options: Options) -> Outcome {
     }
     let outcome = outcome.and_then(|()| {
         let end = decoder.finish()?;
+        let short = end.is_short();
         assert!(end.emm.is_empty(), "the raw decoder holds no EMM back");
         assert_eq!(end.emm_len, emm.len());
         if let Some(h) = end.header {
             assert!(header.replace(h).is_none(), "header reported twice");
         }
         assert_eq!(decoder.header(), header);
+        assert_eq!(decoder.emm_len(), emm.len());
+        assert_eq!(short, header.is_some_and(|h| h.key_id.is_none()));
+        // A short-form body ends 4 bytes before a full header would.
+        let missing = if short { HEADER_LEN - SHORT_LEN } else { 0 };
+        assert_eq!(decoder.header_missing(), missing);
         assert!(decoder.is_finished());
         Ok(())
     });
     // Misuse after the end is an error, never a panic.
-    assert!(decoder.finish().is_err());
+    if let Err(error) = decoder.finish() {
+        assert_reportable(error);
+    } else {
+        panic!("a finished or failed decoder finished again");
+    }
     assert!(decoder.feed(&[]).is_err());
+    // Reset gives a fresh decoder: an empty body is 8 bytes short.
+    decoder.reset();
+    assert_eq!(decoder.finish().err(), one_shot(&[], options).err());
     outcome.map(|()| (header.expect("finished without a header"), emm))
 }
 
@@ -436,7 +579,8 @@ pub fn decode_raw(pieces: &[&[u8]], options: Options) -> Outcome {
 pub fn decode_transport(pieces: &[&[u8]], transport: Transport, options: Options) -> Outcome {
     let mut decoder = TransportDecoder::new(options, transport);
     let mut header = None;
-    let mut emm = vec![];
+    // Sized once: the EMM is never longer than the chunks together.
+    let mut emm = Vec::with_capacity(pieces.iter().map(|p| p.len()).sum());
     let largest = pieces.iter().map(|p| p.len()).max().unwrap_or(0);
     let mut outcome = Ok(());
     for &piece in pieces {
@@ -449,6 +593,7 @@ pub fn decode_transport(pieces: &[&[u8]], transport: Transport, options: Options
                 assert!(decoder.scratch_capacity() <= largest * 3 / 4 + 3);
             }
             Err(error) => {
+                assert_reportable(error);
                 assert_eq!(decoder.error(), Some(error));
                 assert_eq!(decoder.feed(b"AAAA").err(), Some(error));
                 outcome = Err(error);
@@ -463,9 +608,16 @@ pub fn decode_transport(pieces: &[&[u8]], transport: Transport, options: Options
             assert!(header.replace(h).is_none(), "header reported twice");
         }
         assert_eq!(end.emm_len, emm.len());
+        assert_eq!(decoder.emm_len(), emm.len());
+        assert_eq!(decoder.header(), header);
+        assert!(decoder.is_finished());
         Ok(())
     });
     assert!(decoder.finish().is_err());
+    // Reset gives a fresh decoder, with the transport it was made with.
+    decoder.reset();
+    assert_eq!(decoder.transport(), transport);
+    assert_eq!(decoder.finish().err(), one_shot(&[], options).err());
     outcome.map(|()| (header.expect("finished without a header"), emm))
 }
 
@@ -473,7 +625,12 @@ pub fn decode_transport(pieces: &[&[u8]], transport: Transport, options: Options
 /// grows past `12 + max_emm_len`.
 pub fn collect(pieces: &[&[u8]], transport: Transport, options: Options) -> Outcome {
     let mut buffer = vec![];
-    let mut collector = Collector::with_transport(&mut buffer, options, transport);
+    let mut collector = if transport == Transport::Raw {
+        Collector::new(&mut buffer, options)
+    } else {
+        Collector::with_transport(&mut buffer, options, transport)
+    };
+    assert_eq!(collector.decoder().transport(), transport);
     let pushed = pieces.iter().try_for_each(|piece| collector.push(piece));
     let outcome = pushed
         .and_then(|()| collector.finish())
@@ -485,6 +642,21 @@ pub fn collect(pieces: &[&[u8]], transport: Transport, options: Options) -> Outc
         );
     }
     outcome
+}
+
+/// [`collect`] into a `BytesMut` (without the `bytes` feature, a `Vec`).
+fn collect_into_bytes(pieces: &[&[u8]], transport: Transport, options: Options) -> Outcome {
+    #[cfg(feature = "bytes")]
+    {
+        let mut buffer = bytes::BytesMut::new();
+        let mut collector = Collector::with_transport(&mut buffer, options, transport);
+        let pushed = pieces.iter().try_for_each(|piece| collector.push(piece));
+        pushed
+            .and_then(|()| collector.finish())
+            .map(|r| (r.header(), r.emm().to_vec()))
+    }
+    #[cfg(not(feature = "bytes"))]
+    collect(pieces, transport, options)
 }
 
 /// The split oracle's verdict: a chunked decode (`got`) agrees with the
@@ -515,30 +687,51 @@ pub fn assert_same_outcome(got: &Outcome, want: &Outcome) {
 
 /// Raw bytes fed to the incremental decoder in fuzz-chosen chunks give the
 /// one-shot parse's header and EMM (borrowed from the chunks), or its error;
-/// the collecting form agrees too.
+/// the collecting form agrees too, into a `Vec` or (bit 4 of the
+/// chunk-count byte) a `BytesMut`, told the transport is `Raw` or (bit 5)
+/// `Auto`, which must take a body that does not start with a base64
+/// character for raw, however it is chunked.
 pub fn decoder_split(data: &[u8]) {
     let (options, sizes, body) = options_and_splits(data);
+    let variant = data.get(1).copied().unwrap_or(0);
     let want = one_shot(body, options);
     let pieces = chunks(body, sizes);
     assert_same_outcome(&decode_raw(&pieces, options), &want);
-    assert_same_outcome(&collect(&pieces, Transport::Raw, options), &want);
+    let auto = variant & 0x20 != 0 && Transport::Auto.resolve(body) == Transport::Raw;
+    let transport = if auto {
+        Transport::Auto
+    } else {
+        Transport::Raw
+    };
+    let collected = if variant & 0x10 != 0 {
+        collect_into_bytes(&pieces, transport, options)
+    } else {
+        collect(&pieces, transport, options)
+    };
+    assert_same_outcome(&collected, &want);
 }
 
-/// Base64 bodies: arbitrary text never panics and what is accepted
-/// re-encodes and decodes to the same response; valid base64 of arbitrary
-/// bytes (one line or wrapped at 76) gives the raw parse's result; the
-/// streaming decoder over fuzz-chosen splits gives the one-shot result.
-pub fn base64_body(data: &[u8]) {
-    use ::base64::Engine;
-    use ::base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
-
-    let (options, sizes, payload) = options_and_splits(data);
-    let flags = data.first().copied().unwrap_or(0);
-
-    // 1. The payload as base64 text: no panic; accepted ⇒ lossless.
+/// Arbitrary text as a base64 body: never a panic; what is accepted
+/// re-encodes and decodes to the same response; the streaming decoder over
+/// fuzz-chosen splits gives the one-shot result. Reads at most
+/// [`MAX_BASE64_INPUT`] characters of text.
+pub fn base64_text(data: &[u8]) {
+    let (options, sizes, text) = options_and_splits(data);
+    let text = capped(text);
     let mut scratch = vec![];
-    let as_text = Response::parse_base64(payload, &mut scratch, &options);
+    let as_text = Response::parse_base64(text, &mut scratch, &options);
     if let Ok(response) = as_text {
+        // One byte too few for the decoded body is refused, naming the size.
+        let needed = response.encoded_len();
+        let mut short = vec![0u8; needed - 1];
+        let refused = crate::base64::decode_into(text, &mut short);
+        assert_eq!(
+            refused,
+            Err(Error::BufferTooSmall {
+                needed,
+                available: needed - 1
+            })
+        );
         let mut encoded = vec![];
         response.encode_base64(LineWrap::None, &mut encoded);
         let mut again = vec![];
@@ -547,10 +740,26 @@ pub fn base64_body(data: &[u8]) {
             Ok(response)
         );
     }
+    if let Err(error) = as_text {
+        assert_reportable(error);
+    }
     let as_text = as_text.map(|r| (r.header(), r.emm().to_vec()));
-    streaming_matches(payload, sizes, options, &as_text);
+    streaming_matches(text, sizes, Transport::Base64, options, &as_text);
+}
 
-    // 2. The payload as a raw body, sent as base64 the way proxies do.
+/// Arbitrary bytes as a raw body, sent as base64 the way proxies do (one
+/// line or wrapped at 76, padded or not): the one-shot and the streaming
+/// decoders over fuzz-chosen splits give the raw parse's result, and `Auto`
+/// takes the text for base64 when the raw status is below 2^24. Reads at
+/// most [`MAX_BASE64_INPUT`] body bytes.
+pub fn base64_body(data: &[u8]) {
+    use ::base64::Engine;
+    use ::base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
+
+    let (options, sizes, payload) = options_and_splits(data);
+    let payload = capped(payload);
+    let flags = data.first().copied().unwrap_or(0);
+
     let raw = one_shot(payload, options);
     let engine = if flags & 0x40 != 0 {
         &STANDARD_NO_PAD
@@ -559,27 +768,39 @@ pub fn base64_body(data: &[u8]) {
     };
     let mut text = engine.encode(payload).into_bytes();
     if flags & 0x80 != 0 {
-        text = text
-            .chunks(76)
-            .flat_map(|line| line.iter().chain(b"\n"))
-            .copied()
-            .collect();
+        let mut wrapped = Vec::with_capacity(text.len() + text.len() / 76 + 1);
+        for line in text.chunks(76) {
+            wrapped.extend_from_slice(line);
+            wrapped.push(b'\n');
+        }
+        text = wrapped;
     }
     let mut decoded = vec![];
     let via_text = Response::parse_base64(&text, &mut decoded, &options)
         .map(|r| (r.header(), r.emm().to_vec()));
     assert_eq!(via_text, raw);
-    if payload.first().is_some_and(|&b| b == 0) {
-        // A status below 2^24: `Auto` must take the text for base64.
+    // A status below 2^24: `Auto` must take the text for base64, and is
+    // what the stream is decoded with then.
+    let transport = if payload.first() == Some(&0) {
         assert_eq!(Transport::Auto.resolve(&text), Transport::Base64);
-    }
-    streaming_matches(&text, sizes, options, &via_text);
+        Transport::Auto
+    } else {
+        Transport::Base64
+    };
+    streaming_matches(&text, sizes, transport, options, &via_text);
 }
 
-/// The streaming base64 decoder over `sizes`-cut chunks of `text` agree
-/// with the one-shot `expected`.
-fn streaming_matches(text: &[u8], sizes: &[u8], options: Options, expected: &Outcome) {
-    let streamed = decode_transport(&chunks(text, sizes), Transport::Base64, options);
+/// The streaming base64 decoder (`transport` is `Base64`, or `Auto` where
+/// that must resolve to it) over `sizes`-cut chunks of `text` agrees with
+/// the one-shot `expected`.
+fn streaming_matches(
+    text: &[u8],
+    sizes: &[u8],
+    transport: Transport,
+    options: Options,
+    expected: &Outcome,
+) {
+    let streamed = decode_transport(&chunks(text, sizes), transport, options);
     match (expected, &streamed) {
         // Documented: a stream that crosses max_emm_len stops there, before
         // it can see a bad character further on.
@@ -590,3 +811,39 @@ fn streaming_matches(text: &[u8], sizes: &[u8], options: Options, expected: &Out
         _ => assert_same_outcome(&streamed, expected),
     }
 }
+
+/// A realistic upstream answer ([`crate::arbitrary::Answer`], what downstream
+/// fuzz targets are given): its chunks decode, incrementally and collected,
+/// to its response, and `Auto` picks its transport when the status is below
+/// 2^24. This is the crate's own downstream-style target: if it fails, the
+/// answers handed to proxies are not what they claim to be. Reads at most
+/// [`MAX_BASE64_INPUT`] bytes.
+#[cfg(feature = "arbitrary")]
+pub fn answer(data: &[u8]) {
+    use crate::arbitrary::Answer;
+
+    let mut input = arbitrary::Unstructured::new(capped(data));
+    let Ok(answer) = <Answer<'_> as arbitrary::Arbitrary>::arbitrary(&mut input) else {
+        return;
+    };
+    let response = answer.response();
+    let want: Outcome = Ok((response.header(), response.emm().to_vec()));
+    let pieces: Vec<&[u8]> = answer.chunks().collect();
+    assert_eq!(pieces.concat(), answer.body(), "chunks are not the body");
+    // (The raw decoder's own checks, EMM slices inside their chunk, are
+    // `decoder_split`'s; here the transport decoder runs it.)
+    let transport = answer.transport();
+    assert_same_outcome(
+        &decode_transport(&pieces, transport, Options::DEFAULT),
+        &want,
+    );
+    assert_same_outcome(&collect(&pieces, transport, Options::DEFAULT), &want);
+    if response.license_status().code() < 1 << 24 {
+        assert_eq!(Transport::Auto.resolve(answer.body()), transport);
+    }
+}
+
+/// Without the `arbitrary` feature there are no [`crate::arbitrary`]
+/// answers; the target accepts every input.
+#[cfg(not(feature = "arbitrary"))]
+pub fn answer(_data: &[u8]) {}

@@ -55,6 +55,8 @@
 //! - [`Response`]: the one-shot parsers and the serializers; [`parse`]: nom
 //!   streaming parsers with exact `Needed` counts; `OwnedResponse` (`bytes`).
 //! - [`decoder`]: the sans-IO incremental decoders for chunked bodies.
+//! - `arbitrary` (feature `arbitrary`): realistic upstream answers for
+//!   downstream fuzz targets.
 //! - `http` (feature `http`): bodies of the `http-body` traits (hyper,
 //!   axum) read through the decoders, and `http::Response`s built from a
 //!   [`Response`].
@@ -75,7 +77,9 @@
 //!   `OwnedResponse`, an owned response whose EMM shares the body's `Bytes`
 //!   allocation.
 //! - `arbitrary`: `arbitrary::Arbitrary` for [`Response`] (both forms), for
-//!   structure-aware fuzzing.
+//!   structure-aware fuzzing, and the `arbitrary` module: realistic upstream
+//!   answers (`arbitrary::Answer`: real statuses, raw or base64, in chunks)
+//!   for the fuzz targets of downstream proxies; implies `alloc`.
 //! - `serde`: `Serialize`/`Deserialize` for the status and error code types.
 //! - `http`: the `http` module, over the `http` 1 and `http-body` 1 traits
 //!   (no runtime); implies `std` and `bytes`.
@@ -92,6 +96,8 @@ extern crate std;
 
 pub use nom;
 
+#[cfg(feature = "arbitrary")]
+pub mod arbitrary;
 pub mod base64;
 pub mod decoder;
 mod error;

@@ -38,7 +38,7 @@ fn base64_unpadded_final_group_fits() {
     // options byte 0 (defaults), no chunk sizes, then the text.
     let mut data = vec![0u8, 0];
     data.extend_from_slice(b"AAACWAAAAAA");
-    fuzzing::base64_body(&data);
+    fuzzing::base64_text(&data);
     let mut scratch = Vec::new();
     let response =
         getemms::Response::parse_base64(b"AAACWAAAAAA", &mut scratch, &getemms::Options::DEFAULT)
@@ -58,7 +58,7 @@ fn base64_padding_split_across_chunks() {
     // options 0, two chunk sizes: everything but the last '=', then 1.
     let mut data = vec![0u8, 2, split as u8, 1];
     data.extend_from_slice(text);
-    fuzzing::base64_body(&data);
+    fuzzing::base64_text(&data);
 
     let mut decoder = getemms::decoder::TransportDecoder::new(
         getemms::Options::DEFAULT,
