@@ -53,6 +53,13 @@ proptest! {
         let mut bytes_mut = bytes::BytesMut::new();
         prop_assert_eq!(response.write_to(&mut bytes_mut), Ok(()));
         prop_assert_eq!(&bytes_mut[..], &encoded[..]);
+        // The header alone encodes to the body's first 8 or 12 bytes.
+        let header = response.header();
+        let header_len = header.encoded_len();
+        let mut header_buf = [0u8; 12];
+        prop_assert_eq!(header.encode_into(&mut header_buf), Ok(header_len));
+        prop_assert_eq!(&header_buf[..header_len], &encoded[..header_len]);
+        prop_assert_eq!(&*header.to_bytes(), &encoded[..header_len]);
     }
 
     #[test]
