@@ -63,28 +63,7 @@ use ::arbitrary::{Arbitrary, Result, Unstructured};
 
 use crate::base64::LineWrap;
 use crate::decoder::Transport;
-use crate::{LicenseStatus, Response};
-
-/// How an [`Answer`]'s body travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Encoding {
-    /// The body's bytes as they are (`application/octet-stream`).
-    Raw,
-    /// Base64 text (`Content-Transfer-Encoding: base64`), laid out as the
-    /// [`LineWrap`] says: one line, or MIME lines of 76 characters.
-    Base64(LineWrap),
-}
-
-impl Encoding {
-    /// The [`Transport`] a decoder is given for this encoding.
-    #[must_use]
-    pub const fn transport(self) -> Transport {
-        match self {
-            Self::Raw => Transport::Raw,
-            Self::Base64(_) => Transport::Base64,
-        }
-    }
-}
+use crate::{Encoding, LicenseStatus, Response};
 
 /// An upstream answer as a proxy receives it: a [`Response`], its body
 /// encoded as [`Encoding`] says, and that body cut into chunks.
@@ -105,7 +84,8 @@ impl<'a> Answer<'a> {
     /// `response` encoded as `encoding`, in one chunk.
     ///
     /// ```
-    /// use getemms::arbitrary::{Answer, Encoding};
+    /// use getemms::Encoding;
+    /// use getemms::arbitrary::Answer;
     /// use getemms::base64::LineWrap;
     /// use getemms::Response;
     ///
@@ -115,14 +95,8 @@ impl<'a> Answer<'a> {
     /// ```
     #[must_use]
     pub fn new(response: Response<'a>, encoding: Encoding) -> Self {
-        let body = match encoding {
-            Encoding::Raw => response.to_vec(),
-            Encoding::Base64(wrap) => {
-                let mut text = Vec::new();
-                response.encode_base64(wrap, &mut text);
-                text
-            }
-        };
+        let mut body = Vec::new();
+        encoding.encode(&response, &mut body);
         let bounds = alloc::vec![0, body.len()];
         Self {
             response,

@@ -100,6 +100,7 @@ pub use nom;
 pub mod arbitrary;
 pub mod base64;
 pub mod decoder;
+mod encoding;
 mod error;
 #[cfg(feature = "alloc")]
 #[doc(hidden)]
@@ -117,6 +118,7 @@ pub mod status;
 pub mod wire;
 
 pub use decoder::Transport;
+pub use encoding::Encoding;
 pub use error::{AnyError, Error, ExpectedBase64};
 pub use header::{Form, Header, HeaderBytes};
 pub use options::Options;

@@ -9,7 +9,8 @@
 use std::collections::HashSet;
 
 use arbitrary::{Arbitrary, Unstructured};
-use getemms::arbitrary::{Answer, Encoding};
+use getemms::Encoding;
+use getemms::arbitrary::Answer;
 use getemms::base64::LineWrap;
 use getemms::decoder::Collector;
 use getemms::{Form, LicenseStatus, Options, StoredLicenseAction, Transport};

@@ -5,39 +5,8 @@ use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
 use std::vec::Vec;
 
-use crate::base64::LineWrap;
+use crate::encoding::Encoding;
 use crate::response::Response;
-
-/// How [`build_response`] encodes the body.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Encoding {
-    /// The body's bytes, `Content-Type: application/octet-stream`.
-    Raw,
-    /// Base64 text laid out as the [`LineWrap`] says, `Content-Type:
-    /// text/plain` and `Content-Transfer-Encoding: base64`, as the public
-    /// Widevine Classic license servers answer.
-    Base64(LineWrap),
-}
-
-impl Encoding {
-    /// The `Content-Type` this encoding is sent with.
-    #[must_use]
-    pub const fn content_type(self) -> &'static str {
-        match self {
-            Self::Raw => "application/octet-stream",
-            Self::Base64(_) => "text/plain",
-        }
-    }
-
-    /// The body's length once encoded: the `Content-Length`.
-    #[must_use]
-    pub fn encoded_len(self, response: &Response<'_>) -> usize {
-        match self {
-            Self::Raw => response.encoded_len(),
-            Self::Base64(wrap) => response.base64_len(wrap),
-        }
-    }
-}
 
 /// A `200 OK` [`http::Response`] whose body is `response` encoded as
 /// `encoding` (written once into a buffer of exactly its length), with
@@ -51,7 +20,8 @@ impl Encoding {
 /// use bytes::Bytes;
 /// use getemms::Response;
 /// use getemms::base64::LineWrap;
-/// use getemms::http::{Encoding, build_response};
+/// use getemms::Encoding;
+/// use getemms::http::build_response;
 ///
 /// let refusal = Response::rejection(600, 0);
 /// let answer: http::Response<Bytes> = build_response(&refusal, Encoding::Base64(LineWrap::None));
@@ -70,14 +40,8 @@ pub fn build_response<B: From<Bytes>>(
     encoding: Encoding,
 ) -> http::Response<B> {
     let len = encoding.encoded_len(response);
-    let body = match encoding {
-        Encoding::Raw => response.to_vec(),
-        Encoding::Base64(wrap) => {
-            let mut text = Vec::with_capacity(len);
-            response.encode_base64(wrap, &mut text);
-            text
-        }
-    };
+    let mut body = Vec::with_capacity(len);
+    encoding.encode(response, &mut body);
     let mut answer = http::Response::new(B::from(Bytes::from(body)));
     let headers = answer.headers_mut();
     headers.insert(

@@ -12,7 +12,7 @@
 //! - [`ReadError`] (`error.rs`): what went wrong and where: the body's own
 //!   error, the body-size limit, the transfer encoding, or the crate's
 //!   [`Error`](crate::Error).
-//! - [`Encoding`] and [`build_response`] (`build.rs`): an `http::Response`
+//! - [`build_response`] (`build.rs`): an `http::Response`
 //!   carrying an encoded body, raw or base64, with its `Content-Length`.
 //!
 //! # Guarantees
@@ -33,6 +33,6 @@ mod build;
 mod error;
 mod read;
 
-pub use build::{Encoding, build_response};
+pub use build::build_response;
 pub use error::ReadError;
 pub use read::BodyReader;
