@@ -847,3 +847,235 @@ pub fn answer(data: &[u8]) {
 /// answers; the target accepts every input.
 #[cfg(not(feature = "arbitrary"))]
 pub fn answer(_data: &[u8]) {}
+
+/// The oracle's own behaviour: its helpers cut and decode the fuzzer's bytes
+/// exactly as documented, and its verdicts reject a wrong answer. The
+/// targets run against the real library in `tests/fuzz_corpus.rs`,
+/// `tests/fuzz_props.rs` and `tests/fuzz_regressions.rs`.
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use super::*;
+
+    /// Whether `check` panics (the oracle's way of reporting a bug).
+    fn panics(check: impl FnOnce() + std::panic::UnwindSafe) -> bool {
+        std::panic::catch_unwind(check).is_err()
+    }
+
+    #[test]
+    fn capped_keeps_at_most_the_first_96_bytes() {
+        let data: Vec<u8> = (0..=255).collect();
+        assert_eq!(capped(&data), &data[..MAX_BASE64_INPUT]);
+        assert_eq!(capped(&data[..MAX_BASE64_INPUT]), &data[..MAX_BASE64_INPUT]);
+        assert_eq!(capped(&data[..5]), &data[..5]);
+        assert_eq!(capped(&[]), &[] as &[u8]);
+    }
+
+    #[test]
+    fn messages_are_kept_on_the_stack_up_to_512_bytes() {
+        assert_eq!(Message::of(&"one line").as_bytes(), b"one line");
+        assert_eq!(
+            Message::of(&format_args!("{}{}", "ab", "cd")).as_bytes(),
+            b"abcd"
+        );
+        let long = "x".repeat(600);
+        assert_eq!(
+            Message::of(&long.as_str()).as_bytes(),
+            &long.as_bytes()[..512]
+        );
+        assert_eq!(Message::of(&"").as_bytes(), b"");
+    }
+
+    #[test]
+    fn every_error_of_a_parse_is_reportable() {
+        for len in [0, 3, 7, 9, 11] {
+            let error = Response::parse(&vec![0; len]).unwrap_err();
+            assert_reportable(error);
+        }
+        assert_reportable(Error::EmmTooLong { len: 5, limit: 4 });
+    }
+
+    #[test]
+    fn options_and_splits_read_flags_count_and_sizes() {
+        // Nothing: the defaults, one byte at a time.
+        assert_eq!(
+            options_and_splits(&[]),
+            (Options::DEFAULT, &[1u8][..], &[][..])
+        );
+        assert_eq!(
+            options_and_splits(&[2]),
+            (Options::DEFAULT, &[1u8][..], &[][..])
+        );
+        // Bit 0 refuses the short form; bit 1 sets max_emm_len = flags >> 2.
+        let (options, sizes, body) = options_and_splits(&[0b1101_0011, 2, 5, 7, 0xAA, 0xBB]);
+        assert_eq!(
+            options,
+            Options::new()
+                .with_short_form(false)
+                .with_max_emm_len(0b11_0100)
+        );
+        assert_eq!((sizes, body), (&[5u8, 7][..], &[0xAA, 0xBB][..]));
+        // Bit 1 clear: no limit, short form accepted; only the low nibble counts.
+        let (options, sizes, body) = options_and_splits(&[0b1111_1100, 0xF1, 3, 9]);
+        assert_eq!(options, Options::new().with_short_form(true));
+        assert_eq!(options.max_emm_len, None);
+        assert_eq!((sizes, body), (&[3u8][..], &[9][..]));
+        // A count longer than the rest takes the rest; sizes all 0 mean 1.
+        assert_eq!(options_and_splits(&[0, 15, 4, 4]).1, &[4u8, 4][..]);
+        assert_eq!(
+            options_and_splits(&[0, 2, 0, 0, 1]),
+            (Options::DEFAULT, &[1u8][..], &[1][..])
+        );
+    }
+
+    #[test]
+    fn chunks_cycle_through_the_sizes_and_end_empty() {
+        let body = b"abcdefgh";
+        assert_eq!(chunks(body, &[3]), [&b"abc"[..], b"def", b"gh", b""]);
+        assert_eq!(
+            chunks(body, &[1, 0, 5]),
+            [&b"a"[..], b"", b"bcdef", b"g", b"", b"h", b""]
+        );
+        assert_eq!(
+            chunks(body, &[0, 0]),
+            [&b"a"[..], b"b", b"c", b"d", b"e", b"f", b"g", b"h", b""]
+        );
+        assert_eq!(chunks(b"", &[4]), [&b""[..]]);
+    }
+
+    #[test]
+    fn split_at_cuts_takes_cuts_modulo_the_length_sorted() {
+        let body = b"abcdef";
+        assert_eq!(split_at_cuts(body, &[]), [&b"abcdef"[..]]);
+        assert_eq!(split_at_cuts(body, &[4, 1]), [&b"a"[..], b"bcd", b"ef"]);
+        // 9 % 7 = 2; a repeated cut gives an empty piece; 6 cuts at the end.
+        assert_eq!(
+            split_at_cuts(body, &[9, 2, 6]),
+            [&b"ab"[..], b"", b"cdef", b""]
+        );
+        assert_eq!(split_at_cuts(b"", &[3]), [&b""[..], b""]);
+    }
+
+    #[test]
+    fn the_reference_parser_slices_big_endian_words() {
+        let body = [0, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0xEE];
+        assert_eq!(reference(&body), Ok((1, 256, Some(65536), &body[12..])));
+        assert_eq!(reference(&body[..8]), Ok((1, 256, None, &[][..])));
+        assert_eq!(reference(&body[..12]), Ok((1, 256, Some(65536), &[][..])));
+        assert_eq!(reference(&body[..3]), Err(5));
+        assert_eq!(reference(&body[..7]), Err(1));
+        assert_eq!(reference(&body[..9]), Err(3));
+        assert_eq!(reference(&body[..11]), Err(1));
+    }
+
+    #[test]
+    fn one_shot_is_the_parse_as_an_outcome() {
+        let emm = [7u8, 8, 9];
+        let response = Response::new(1, 2, 3, &emm);
+        let body = response.to_vec();
+        assert_eq!(
+            one_shot(&body, Options::DEFAULT),
+            Ok((response.header(), emm.to_vec()))
+        );
+        let limited = Options::new().with_max_emm_len(2);
+        assert_eq!(
+            one_shot(&body, limited),
+            Err(Error::EmmTooLong { len: 3, limit: 2 })
+        );
+    }
+
+    #[test]
+    fn the_decoders_give_the_body_whatever_the_cuts() {
+        let emm: Vec<u8> = (0..40).collect();
+        let response = Response::new(1, 2, 3, &emm);
+        let body = response.to_vec();
+        let want = Ok((response.header(), emm.clone()));
+        let mut text = vec![];
+        response.encode_base64(LineWrap::Mime, &mut text);
+        for cuts in [&[][..], &[1, 5, 12, 13][..], &[3, 3, 40][..]] {
+            let raw = split_at_cuts(&body, cuts);
+            assert_eq!(decode_raw(&raw, Options::DEFAULT), want);
+            assert_eq!(collect(&raw, Transport::Raw, Options::DEFAULT), want);
+            assert_eq!(
+                collect_into_bytes(&raw, Transport::Raw, Options::DEFAULT),
+                want
+            );
+            let pieces = split_at_cuts(&text, cuts);
+            assert_eq!(
+                decode_transport(&pieces, Transport::Base64, Options::DEFAULT),
+                want
+            );
+            assert_eq!(collect(&pieces, Transport::Auto, Options::DEFAULT), want);
+        }
+        // The short form, and an error, are outcomes too.
+        let short = Response::rejection(600, 0).to_vec();
+        let header = Header::short(600.into(), 0);
+        assert_eq!(
+            decode_raw(&[&short[..3], &short[3..]], Options::DEFAULT),
+            Ok((header, vec![]))
+        );
+        let truncated = one_shot(&body[..10], Options::DEFAULT);
+        assert_eq!(
+            decode_raw(&[&body[..4], &body[4..10]], Options::DEFAULT),
+            truncated
+        );
+        assert!(truncated.is_err());
+    }
+
+    #[test]
+    fn the_split_verdict_rejects_any_disagreement() {
+        let header = Header::short(1.into(), 2);
+        let ok: Outcome = Ok((header, vec![]));
+        let too_long = |len, limit| -> Outcome { Err(Error::EmmTooLong { len, limit }) };
+        // Agreement passes; a decoder may stop early on the limit.
+        assert_same_outcome(&ok, &ok.clone());
+        assert_same_outcome(&too_long(11, 10), &too_long(20, 10));
+        assert_same_outcome(&too_long(20, 10), &too_long(20, 10));
+        // Anything else is a bug found.
+        let other: Outcome = Ok((Header::short(1.into(), 3), vec![]));
+        assert!(panics(|| assert_same_outcome(&ok, &other)));
+        assert!(panics(|| assert_same_outcome(&ok, &too_long(20, 10))));
+        assert!(panics(|| assert_same_outcome(
+            &too_long(21, 10),
+            &too_long(20, 10)
+        )));
+        assert!(panics(|| assert_same_outcome(
+            &too_long(10, 10),
+            &too_long(20, 10)
+        )));
+        assert!(panics(|| assert_same_outcome(
+            &too_long(15, 9),
+            &too_long(20, 10)
+        )));
+    }
+
+    #[test]
+    fn a_stream_stopped_by_the_limit_may_miss_a_later_bad_character() {
+        let text = b"AAAAAQAAAAIAAAADBwgJ*";
+        let limited = Options::new().with_max_emm_len(1);
+        let invalid = Response::parse_base64(text, &mut vec![], &Options::DEFAULT)
+            .map(|r| (r.header(), r.emm().to_vec()));
+        assert!(matches!(invalid, Err(Error::InvalidBase64 { .. })));
+        // With the limit the stream stops at the EMM first: allowed.
+        streaming_matches(text, &[200], Transport::Base64, limited, &invalid);
+        // Without a limit the two must agree: a wrong expectation is caught.
+        let wrong: Outcome = Ok((Header::short(1.into(), 2), vec![]));
+        assert!(panics(|| streaming_matches(
+            text,
+            &[3],
+            Transport::Base64,
+            Options::DEFAULT,
+            &wrong
+        )));
+    }
+
+    #[test]
+    fn structured_responses_come_from_the_arbitrary_bytes() {
+        // Whatever the feature set, the same bytes give the same response,
+        // and too few bytes give none.
+        let data: Vec<u8> = (1..=40).collect();
+        assert_eq!(structured(&data), structured(&data));
+        assert_eq!(structured(&[]).is_some(), cfg!(feature = "arbitrary"));
+    }
+}
