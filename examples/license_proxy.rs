@@ -4,9 +4,10 @@
 //! one line per response and answers in the transport the client used.
 //!
 //! Policy, written with the crate's serializer:
-//! - an `asset_id` (form field) on the deny list never reaches upstream:
-//!   the client gets the 8-byte short-form rejection with `--deny-code`
-//!   (600 by default: the client removes its stored license);
+//! - an `asset_id` (form field, percent-decoded) on the deny list never
+//!   reaches upstream: the client gets the 8-byte short-form rejection
+//!   with `--deny-code` (600 by default: the client removes its stored
+//!   license);
 //! - an upstream answer that is not `2xx`, fails to parse, exceeds a limit
 //!   or times out becomes a short-form rejection with `--error-code` (520
 //!   by default), and is logged. It is never forwarded half-read.
@@ -41,7 +42,7 @@ use bytes::Bytes;
 use getemms::Encoding;
 use getemms::base64::LineWrap;
 use getemms::http::{BodyReader, ReadError, build_response};
-use getemms::{LicenseStatus, Options, Response, Transport};
+use getemms::{LicenseStatus, Options, Response};
 use http::{HeaderMap, StatusCode, Uri};
 use http_body_util::Full;
 use hyper_util::client::legacy::Client;
@@ -124,13 +125,16 @@ async fn get_emms(
     form: Bytes,
 ) -> http::Response<Body> {
     let config = &proxy.config;
-    let encoding = match headers
+    // Only `binary` may carry any octet: `7bit` and `8bit` promise text
+    // lines, so a client that names them gets base64 like every other.
+    let binary = headers
         .get("content-transfer-encoding")
         .and_then(|value| value.to_str().ok())
-        .and_then(Transport::from_content_transfer_encoding)
-    {
-        Some(Transport::Raw) => Encoding::Raw,
-        _ => Encoding::Base64(config.wrap),
+        .is_some_and(|value| value.trim().eq_ignore_ascii_case("binary"));
+    let encoding = if binary {
+        Encoding::Raw
+    } else {
+        Encoding::Base64(config.wrap)
     };
     let asset_id = std::str::from_utf8(&form)
         .ok()
@@ -240,12 +244,41 @@ fn log(
     eprintln!("{line}");
 }
 
-/// The value of `name` in a form body (names case-insensitive).
-fn form_field<'a>(form: &'a str, name: &str) -> Option<&'a str> {
+/// The value of `name` in an `application/x-www-form-urlencoded` body
+/// (names case-insensitive), percent-decoded: `asset_id=%31%33` is 13, so
+/// escaping the digits does not get a denied id past the list. `None` when
+/// the field is absent or its escapes are not UTF-8 text.
+fn form_field(form: &str, name: &str) -> Option<String> {
     form.split('&')
         .filter_map(|pair| pair.split_once('='))
-        .find(|(key, _)| key.eq_ignore_ascii_case(name))
-        .map(|(_, value)| value)
+        .find(|(key, _)| form_decode(key).is_some_and(|key| key.eq_ignore_ascii_case(name)))
+        .and_then(|(_, value)| form_decode(value))
+}
+
+/// `+` is a space and `%XY` the byte 0xXY; a `%` without two hex digits
+/// is kept as it is, as browsers do.
+fn form_decode(text: &str) -> Option<String> {
+    let mut bytes = Vec::with_capacity(text.len());
+    let mut rest = text.as_bytes();
+    while let Some((&byte, tail)) = rest.split_first() {
+        rest = tail;
+        match byte {
+            b'+' => bytes.push(b' '),
+            b'%' => match rest
+                .get(..2)
+                .and_then(|hex| std::str::from_utf8(hex).ok())
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+            {
+                Some(decoded) => {
+                    bytes.push(decoded);
+                    rest = &rest[2..];
+                }
+                None => bytes.push(b'%'),
+            },
+            _ => bytes.push(byte),
+        }
+    }
+    String::from_utf8(bytes).ok()
 }
 
 /// A third-party license status from the command line.

@@ -73,6 +73,17 @@ async fn ask(
     raw: bool,
 ) -> (StatusCode, HeaderMap, Bytes) {
     let form = format!("asset_id={asset_id}&case={case}");
+    ask_form(client, proxy, form, raw.then_some("binary")).await
+}
+
+/// The proxy's answer to `form`, sent with `Content-Transfer-Encoding:
+/// transfer` if any.
+async fn ask_form(
+    client: &HttpClient,
+    proxy: SocketAddr,
+    form: String,
+    transfer: Option<&str>,
+) -> (StatusCode, HeaderMap, Bytes) {
     let mut request = http::Request::new(Full::new(Bytes::from(form)));
     *request.method_mut() = http::Method::POST;
     *request.uri_mut() = format!("http://{proxy}/GetEMMs.cgi").parse().unwrap();
@@ -81,8 +92,8 @@ async fn ask(
         "content-type",
         "application/x-www-form-urlencoded".parse().unwrap(),
     );
-    if raw {
-        headers.insert("content-transfer-encoding", "binary".parse().unwrap());
+    if let Some(transfer) = transfer {
+        headers.insert("content-transfer-encoding", transfer.parse().unwrap());
     }
     let answer = client.request(request).await.unwrap();
     let (parts, body) = answer.into_parts();
@@ -168,6 +179,43 @@ async fn test_every_case_byte_for_byte() {
         LicenseStatus::third_party(520).unwrap()
     );
     assert_eq!((refusal.asset_id(), refusal.key_id()), (42, None));
+}
+
+/// Found by running the proxy against an independently written upstream:
+/// a form field is percent-decoded before the deny list sees it, and only
+/// `binary` gets a raw answer (`7bit` and `8bit` promise text).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_escaped_form_fields_and_text_transfer_encodings() {
+    let proxy = start(Duration::from_secs(1)).await;
+    let client = client();
+    // %31%33 is 13, on the deny list: the short-form 600, upstream never asked.
+    let answer = ask_form(&client, proxy, "asset_id=%31%33&case=ok_1k".into(), None).await;
+    check("ok_1k", DENIED, false, &answer);
+    // An escaped id that upstream fails on is the one the 520 names.
+    let answer = ask_form(
+        &client,
+        proxy,
+        "ASSET%5FID=%34%32&case=truncated".into(),
+        None,
+    )
+    .await;
+    check("truncated", 42, false, &answer);
+    // `+` is a space, so "4+2" is no number: the refusal names asset 0.
+    let answer = ask_form(&client, proxy, "asset_id=4+2&case=truncated".into(), None).await;
+    check("truncated", 0, false, &answer);
+    for transfer in ["7bit", "8BIT", "base64", "quoted-printable"] {
+        let form = "asset_id=42&case=ok_1k".to_owned();
+        let answer = ask_form(&client, proxy, form, Some(transfer)).await;
+        check("ok_1k", 42, false, &answer);
+    }
+    let answer = ask_form(
+        &client,
+        proxy,
+        "asset_id=42&case=ok_1k".into(),
+        Some(" Binary "),
+    )
+    .await;
+    check("ok_1k", 42, true, &answer);
 }
 
 /// The mix of the load run: mostly small answers, some of each failure,
