@@ -180,8 +180,14 @@ impl Error {
         let received = body.len();
         let expected = match received {
             n if n >= crate::HEADER_LEN => return None,
-            n if n == crate::SHORT_LEN && accept_short_form => return None,
-            n if n < crate::SHORT_LEN && accept_short_form => crate::SHORT_LEN,
+            // One comparison with the short form's length, so that each
+            // boundary is decided in one place.
+            n if accept_short_form && n <= crate::SHORT_LEN => {
+                if n == crate::SHORT_LEN {
+                    return None;
+                }
+                crate::SHORT_LEN
+            }
             _ => crate::HEADER_LEN,
         };
         let license_status = body
@@ -341,6 +347,40 @@ mod tests {
     use crate::status::ReplyLine;
     use alloc::string::ToString;
     use core::error::Error as _;
+
+    #[test]
+    fn test_for_length_names_the_form_a_length_falls_short_of() {
+        let body = [0u8, 0, 2, 8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
+        let truncated = |received: usize, missing: usize| {
+            Some(Error::Truncated {
+                received,
+                missing,
+                license_status: (received >= 4).then(|| LicenseStatus::new(520)),
+            })
+        };
+        for accept_short_form in [true, false] {
+            for len in 12..=body.len() {
+                assert_eq!(Error::for_length(&body[..len], accept_short_form), None);
+            }
+            for len in 9..12 {
+                let got = Error::for_length(&body[..len], accept_short_form);
+                assert_eq!(got, truncated(len, 12 - len));
+            }
+        }
+        for len in 0..8 {
+            assert_eq!(
+                Error::for_length(&body[..len], true),
+                truncated(len, 8 - len)
+            );
+            assert_eq!(
+                Error::for_length(&body[..len], false),
+                truncated(len, 12 - len)
+            );
+        }
+        // Exactly 8 bytes: the short form when it is accepted.
+        assert_eq!(Error::for_length(&body[..8], true), None);
+        assert_eq!(Error::for_length(&body[..8], false), truncated(8, 4));
+    }
 
     #[test]
     fn test_every_message_is_one_line_with_what_where_and_how_much() {

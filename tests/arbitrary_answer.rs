@@ -53,12 +53,14 @@ fn answers_cover_every_form_encoding_status_kind_and_chunking() {
     let mut transports = HashSet::new();
     let (mut known, mut remove_range, mut retain_range, mut other) = (0, 0, 0, 0);
     let (mut whole, mut chunked, mut with_empty_chunk, mut one_byte_chunks) = (0, 0, 0, 0);
+    let (mut answers, mut equal_chunks, mut range_neighbours) = (0, 0, 0);
     for seed in 0..4000 {
         let input = pseudo_random_input(seed, 24 + (seed as usize % 200));
         let Ok(answer) = Answer::arbitrary(&mut Unstructured::new(&input)) else {
             continue;
         };
         assert_decodes_to_its_response(&answer);
+        answers += 1;
 
         let response = answer.response();
         forms_and_encodings.insert((response.form(), answer.encoding()));
@@ -69,6 +71,9 @@ fn answers_cover_every_form_encoding_status_kind_and_chunking() {
             Some(StoredLicenseAction::Remove) => remove_range += 1,
             Some(StoredLicenseAction::Retain) => retain_range += 1,
             None => other += 1,
+        }
+        if [511, 1000, 1008, 2008, u32::MAX].contains(&status.code()) {
+            range_neighbours += 1;
         }
         let chunks: Vec<&[u8]> = answer.chunks().collect();
         if chunks.len() == 1 {
@@ -81,6 +86,15 @@ fn answers_cover_every_form_encoding_status_kind_and_chunking() {
         }
         if chunks.len() == answer.body().len() && chunks.len() > 1 {
             one_byte_chunks += 1;
+        }
+        // Equal chunks of some size over 1, the last one no longer.
+        if let [first, middle @ .., last] = &chunks[..]
+            && first.len() > 1
+            && middle.len() >= 2
+            && middle.iter().all(|chunk| chunk.len() == first.len())
+            && last.len() <= first.len()
+        {
+            equal_chunks += 1;
         }
     }
 
@@ -108,7 +122,23 @@ fn answers_cover_every_form_encoding_status_kind_and_chunking() {
         "{remove_range} {retain_range} {other}"
     );
     assert!(other > 0);
+    // The codes just outside the ranges, and the largest, come up on purpose.
+    assert!(
+        range_neighbours > answers / 50,
+        "{range_neighbours} of {answers}"
+    );
     assert!(whole > 0 && chunked > 0 && with_empty_chunk > 0 && one_byte_chunks > 0);
+    // The three ways a body comes (whole, equal chunks, cut at random
+    // places) are each a fair share of the answers, not a rare accident.
+    assert!(whole > answers / 5, "{whole} whole of {answers}");
+    assert!(
+        equal_chunks > answers / 20,
+        "{equal_chunks} equal of {answers}"
+    );
+    assert!(
+        chunked - equal_chunks > answers / 5,
+        "{chunked} chunked of {answers}"
+    );
 }
 
 #[test]
