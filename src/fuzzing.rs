@@ -212,18 +212,23 @@ pub fn roundtrip(data: &[u8]) {
 }
 
 /// The response the fuzzer's bytes describe: with the `arbitrary` feature,
-/// `Response`'s own `Arbitrary` impl (the one downstream fuzz targets use).
-#[cfg(feature = "arbitrary")]
+/// `Response`'s own `Arbitrary` impl (the one downstream fuzz targets use);
+/// without it, [`from_words`].
 fn structured(data: &[u8]) -> Option<Response<'_>> {
-    let mut unstructured = arbitrary::Unstructured::new(data);
-    <Response<'_> as arbitrary::Arbitrary>::arbitrary(&mut unstructured).ok()
+    #[cfg(feature = "arbitrary")]
+    {
+        let mut unstructured = arbitrary::Unstructured::new(data);
+        <Response<'_> as arbitrary::Arbitrary>::arbitrary(&mut unstructured).ok()
+    }
+    #[cfg(not(feature = "arbitrary"))]
+    from_words(data)
 }
 
-/// The response the fuzzer's bytes describe, without the `arbitrary`
-/// feature: a form byte (odd: short), then status, asset id, key id as
-/// big-endian words, then the EMM.
-#[cfg(not(feature = "arbitrary"))]
-fn structured(data: &[u8]) -> Option<Response<'_>> {
+/// A response from plain bytes: a form byte (odd: short), then status,
+/// asset id, key id as big-endian words, then the EMM. Compiled with every
+/// feature set, so that its tests run where the mutation run builds.
+#[cfg_attr(feature = "arbitrary", allow(dead_code))]
+fn from_words(data: &[u8]) -> Option<Response<'_>> {
     let (&form, rest) = data.split_first()?;
     let (status, rest) = rest.split_first_chunk::<4>()?;
     let (asset_id, rest) = rest.split_first_chunk::<4>()?;
@@ -1068,6 +1073,24 @@ mod tests {
             Options::DEFAULT,
             &wrong
         )));
+    }
+
+    #[test]
+    fn plain_bytes_describe_a_response_word_by_word() {
+        let words = [0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0xEE, 0xFF];
+        let full = [&[2][..], &words].concat();
+        assert_eq!(
+            from_words(&full),
+            Some(Response::new(1, 2, 3, &words[12..]))
+        );
+        let short = [&[7][..], &words].concat();
+        assert_eq!(from_words(&short), Some(Response::rejection(1, 2)));
+        assert_eq!(from_words(&short[..9]), Some(Response::rejection(1, 2)));
+        assert_eq!(from_words(&full[..13]), Some(Response::new(1, 2, 3, &[])));
+        for len in [0, 1, 5, 8] {
+            assert_eq!(from_words(&full[..len]), None);
+        }
+        assert_eq!(from_words(&full[..12]), None);
     }
 
     #[test]
