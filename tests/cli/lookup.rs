@@ -397,6 +397,71 @@ fn codes_text_of_each_table_has_its_header_and_rows() {
     );
 }
 
+/// `codes` without `--table` prints every table, the license status
+/// first, each as `--table` prints it, with one blank line between two.
+#[test]
+fn codes_text_of_every_table_has_a_blank_line_between_tables() {
+    let each: Vec<String> = ["license", "client", "dcp", "package", "ftp"]
+        .iter()
+        .map(|table| getemms(&["codes", "--table", table]).stdout)
+        .collect();
+    let run = getemms(&["codes"]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    assert_eq!(run.stdout, each.join("\n"));
+}
+
+/// The char column where `cell` starts in `line`.
+fn column_of(line: &str, cell: &str) -> usize {
+    let byte = line
+        .find(cell)
+        .unwrap_or_else(|| panic!("{cell:?} not in {line:?}"));
+    line[..byte].chars().count()
+}
+
+/// A line with each cell starting at its char column.
+fn line_with(cells: &[(usize, &str)]) -> String {
+    let mut line = String::new();
+    for &(column, cell) in cells {
+        let len = line.chars().count();
+        assert!(column > len, "{cells:?}");
+        line.extend(std::iter::repeat_n(' ', column - len));
+        line.push_str(cell);
+    }
+    line
+}
+
+/// The third-party ranges closing the license and client tables: the range
+/// in the code column, `third party` under the license table's `category`,
+/// the range's text under `description`, the other cells blank.
+#[test]
+fn codes_text_third_party_ranges_line_up_with_the_header() {
+    use getemms::{ClientStatus, LicenseStatus};
+
+    let tables = [
+        ("license", LicenseStatus::third_party_ranges(), true),
+        ("client", ClientStatus::third_party_ranges(), false),
+    ];
+    for (table, ranges, has_category) in tables {
+        let text = getemms(&["codes", "--table", table]).stdout;
+        let lines: Vec<&str> = text.lines().collect();
+        let header = lines[1];
+        assert!(!ranges.is_empty(), "{table}");
+        for range in ranges {
+            let code = format!("{}–{}", range.first(), range.last());
+            let mut cells = vec![(column_of(header, "code"), code.as_str())];
+            if has_category {
+                cells.push((column_of(header, "category"), "third party"));
+            }
+            cells.push((column_of(header, "description"), range.description()));
+            let expected = line_with(&cells);
+            assert!(
+                lines.contains(&expected.as_str()),
+                "{table}: no line {expected:?} in\n{text}"
+            );
+        }
+    }
+}
+
 #[test]
 fn codes_markdown_of_each_table_is_its_renderer() {
     use getemms::status::{client, dcp, license, package};
