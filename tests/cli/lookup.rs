@@ -194,6 +194,67 @@ fn unknown_codes_and_names_exit_1_with_the_nearest_ranges() {
     assert_eq!(getemms(&["explain", "1", "--table", "nope"]).code, 2);
 }
 
+/// A run of one code is shown as that code, not as a range from it to
+/// itself: the client table has 200 alone (between 0 and 400–401) and 2014
+/// alone (after 2000–2012).
+#[test]
+fn a_nearest_run_of_one_code_is_shown_as_the_code() {
+    let run = getemms(&["explain", "300", "--table", "client"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout,
+        "300: no table has a meaning for this code\n\
+         \x20 client status   nearest codes below: 200, above: 400–401\n"
+    );
+    let run = getemms(&["explain", "2013", "--table", "client"]);
+    assert_eq!(
+        run.stdout,
+        "2013: no table has a meaning for this code\n\
+         \x20 client status   nearest codes below: 2000–2012, above: 2014\n"
+    );
+}
+
+/// A client card lists the spec's names only when the 1.3 table gives the
+/// code two (1008); a code with one spec name (1001) shows it as `name`
+/// alone.
+#[test]
+fn a_client_card_lists_the_spec_names_only_when_there_are_two() {
+    assert_eq!(
+        getemms(&["explain", "1008", "--table", "client"]).stdout,
+        "client status 1008\n\
+         \x20 name            WVMKStatus_Key_Error\n\
+         \x20 constant        KEY_ERROR\n\
+         \x20 spec names      WVMKStatus_Configuration_Error, WVMKStatus_Key_Error\n\
+         \x20 SDK name        WV_Status_Key_Error\n\
+         \x20 source          spec 1.3\n\
+         \x20 description     WVMKStatus_Configuration_Error / WVMKStatus_Key_Error\n"
+    );
+    assert_eq!(
+        getemms(&["explain", "1001", "--table", "client"]).stdout,
+        "client status 1001\n\
+         \x20 name            WVMKStatus_Invalid_Data_Format\n\
+         \x20 constant        INVALID_DATA_FORMAT\n\
+         \x20 SDK name        WV_Status_Invalid_Data_Format\n\
+         \x20 source          spec 1.3\n\
+         \x20 description     WVMKStatus_Invalid_Data_Format\n"
+    );
+}
+
+/// A warning of the later SDK (2014) says `warning yes` as the last line
+/// of its card; the cards of other codes have no warning line (above).
+#[test]
+fn a_warning_code_says_so_on_its_card() {
+    let card = getemms(&["explain", "2014", "--table", "client"]).stdout;
+    assert!(card.starts_with("client status 2014\n"), "{card}");
+    assert!(
+        card.ends_with(
+            "\n  description     WV_Status_Warning_ContinuityErrorCounter\n\
+             \x20 warning         yes\n"
+        ),
+        "{card}"
+    );
+}
+
 #[test]
 fn codes_markdown_is_the_readmes_tables() {
     let mut markdown = String::new();
