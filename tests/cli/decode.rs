@@ -118,20 +118,20 @@ fn every_sample_body_in_json_and_jsonl() {
     }
 }
 
+/// The text of `testdata/ok_small.bin`.
+const OK_SMALL_TEXT: &str = "testdata/ok_small.bin: raw, full form, 28 bytes\n\
+    \x20 license status  1 OK\n\
+    \x20 description     OK, successful\n\
+    \x20 category        success\n\
+    \x20 asset id        12345\n\
+    \x20 key id          7\n\
+    \x20 EMM             16 bytes: 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f\n";
+
 #[test]
 fn every_sample_body_in_text() {
     let run = getemms(&["decode", "testdata/ok_small.bin"]);
     assert_eq!(run.code, 0);
-    assert_eq!(
-        run.stdout,
-        "testdata/ok_small.bin: raw, full form, 28 bytes\n\
-         \x20 license status  1 OK\n\
-         \x20 description     OK, successful\n\
-         \x20 category        success\n\
-         \x20 asset id        12345\n\
-         \x20 key id          7\n\
-         \x20 EMM             16 bytes: 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f\n"
-    );
+    assert_eq!(run.stdout, OK_SMALL_TEXT);
     let run = getemms(&["decode", "testdata/rejection_600.b64"]);
     assert_eq!(run.code, 0);
     for line in [
@@ -157,6 +157,38 @@ fn every_sample_body_in_text() {
     assert!(
         !run.stdout.contains('\x1b'),
         "no colour when stdout is not a terminal"
+    );
+}
+
+/// Two bodies in text: each body's fields, a blank line between the bodies
+/// and before the summary.
+#[test]
+fn text_of_two_bodies_has_a_blank_line_between_them() {
+    let run = getemms(&[
+        "decode",
+        "testdata/ok_small.bin",
+        "testdata/rejection_600.bin",
+    ]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    let rest = run
+        .stdout
+        .strip_prefix(OK_SMALL_TEXT)
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(
+        rest,
+        "\n\
+         testdata/rejection_600.bin: raw, short form, 8 bytes\n\
+         \x20 license status  600 (third party, remove stored license)\n\
+         \x20 description     3 rd party-defined error codes (remove existing stored license, if any)\n\
+         \x20 category        third party\n\
+         \x20 stored license  remove (third-party codes 512–768)\n\
+         \x20 asset id        0\n\
+         \x20 key id          none, short form\n\
+         \x20 EMM             0 bytes\n\
+         \n\
+         2 bodies: 2 decoded, 0 failed\n\
+         \x20      1  1 OK\n\
+         \x20      1  600 (third party, remove stored license)\n"
     );
 }
 
