@@ -352,6 +352,33 @@ fn invalid_bodies_exit_1_with_the_library_message() {
     assert!(run.stderr.contains("EMM too long"), "{}", run.stderr);
 }
 
+/// A body file of a few KiB is read in one piece, so its error is the one
+/// of the library's one-shot `Response::parse_base64`: a bad character past
+/// the EMM limit is invalid base64, not an EMM too long (what a stream that
+/// met the limit in an earlier chunk reports; see `TransportDecoder`).
+#[test]
+fn a_small_body_file_gets_the_one_shot_error() {
+    use getemms::base64::LineWrap;
+    use getemms::{LicenseStatus, Options, Response};
+
+    let emm = vec![0x5a; 2000];
+    let mut text = Vec::new();
+    Response::new(LicenseStatus::from(1), 1, 1, &emm).encode_base64(LineWrap::None, &mut text);
+    let bad = text.len() - 10;
+    text[bad] = b'*';
+    let dir = scratch("one_shot_error");
+    let path = dir.join("bad.b64");
+    fs::write(&path, &text).unwrap();
+
+    let mut scratch_buffer = Vec::new();
+    let options = Options::new().with_max_emm_len(100);
+    let error = Response::parse_base64(&text, &mut scratch_buffer, &options).unwrap_err();
+    assert!(error.to_string().starts_with("invalid base64"), "{error}");
+    let run = getemms(&["decode", "--max-emm-len", "100", path_str(&path)]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr, format!("error: {}: {error}\n", path_str(&path)));
+}
+
 #[test]
 fn binary_garbage_never_panics() {
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
