@@ -8,7 +8,7 @@ use std::process::Stdio;
 
 use serde_json::{Value, json};
 
-use crate::run::{binary, getemms, getemms_with_stdin, path_str, scratch};
+use crate::run::{binary, getemms, getemms_with, getemms_with_stdin, path_str, scratch};
 
 /// `testdata/README.md`'s tables, as the JSON of `decode` must show them.
 fn expected(file: &str) -> Value {
@@ -486,6 +486,108 @@ fn unreadable_input_exits_2() {
         "{}",
         run.stderr
     );
+}
+
+/// A read of stdin that fails (here the other end of the socket reset the
+/// connection) exits 2 with the error. It is not tried again, and not taken
+/// for the end of the input, which would call the body truncated (exit 1).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_reset_connection_on_stdin_exits_2() {
+    use std::os::fd::OwnedFd;
+    use std::os::unix::net::UnixStream;
+
+    let (ours, mut theirs) = UnixStream::pair().unwrap();
+    // A socket closed with data it never read resets its peer: the peer's
+    // next read fails with ECONNRESET, and the read after that finds the end.
+    theirs.write_all(b"never read").unwrap();
+    drop(ours);
+    let run = getemms_with(&["decode"], OwnedFd::from(theirs), Stdio::piped());
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            2,
+            "",
+            "error: -: cannot read: Connection reset by peer (os error 104)\n"
+        )
+    );
+}
+
+/// The contents of `/proc/<pid>/<file>`, or "" once the process is gone.
+#[cfg(target_os = "linux")]
+fn proc_file(pid: u32, file: &str) -> String {
+    fs::read_to_string(format!("/proc/{pid}/{file}")).unwrap_or_default()
+}
+
+/// Waits until `ready` holds, checking that the child still runs.
+#[cfg(target_os = "linux")]
+fn wait_for(child: &mut std::process::Child, what: &str, ready: impl Fn() -> bool) {
+    while !ready() {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the binary ended ({status}) before {what}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
+/// A read of stdin that a signal interrupts (EINTR) is tried again. Linux
+/// makes a read that waits on a socket with a receive timeout return EINTR
+/// when the process is stopped and continued (signal(7)), so the test
+/// waits until the binary blocks in `read` of stdin (`/proc/<pid>/syscall`),
+/// stops it, waits until it is stopped, continues it, and only then sends
+/// the body: the whole body must be decoded.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_read_interrupted_by_a_signal_is_tried_again() {
+    use std::os::fd::OwnedFd;
+    use std::os::unix::net::UnixStream;
+
+    let (mut ours, theirs) = UnixStream::pair().unwrap();
+    // Only that there is a timeout matters (it makes the read return EINTR
+    // rather than restart); it is far longer than any run.
+    theirs
+        .set_read_timeout(Some(std::time::Duration::from_secs(24 * 3600)))
+        .unwrap();
+    let mut child = binary()
+        .args(["decode", "--format", "json"])
+        .stdin(OwnedFd::from(theirs))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let signal = |signal| {
+        let pid = libc::pid_t::try_from(pid).unwrap();
+        // SAFETY: `kill` only sends a signal, to the child this test started.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    };
+    // `read(0, …)`, blocked: the syscall number, then its first argument.
+    let reading = format!("{} 0x0 ", libc::SYS_read);
+    wait_for(&mut child, "reading stdin", || {
+        proc_file(pid, "syscall").starts_with(&reading)
+    });
+    signal(libc::SIGSTOP);
+    // The state follows the command name, which is in parentheses.
+    wait_for(&mut child, "being stopped", || {
+        let stat = proc_file(pid, "stat");
+        stat.rsplit_once(") ")
+            .is_some_and(|(_, fields)| fields.starts_with('T'))
+    });
+    signal(libc::SIGCONT);
+    ours.write_all(&fs::read("testdata/ok_small.bin").unwrap())
+        .unwrap();
+    drop(ours);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        (output.status.code(), stderr.as_ref()),
+        (Some(0), ""),
+        "the interrupted read was not tried again"
+    );
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut want = expected("ok_small.bin");
+    want["file"] = json!("-");
+    assert_eq!(json, want);
 }
 
 #[test]
