@@ -8,7 +8,7 @@ use std::process::Stdio;
 
 use serde_json::{Value, json};
 
-use crate::run::{binary, getemms, getemms_with_stdin, path_str, scratch};
+use crate::run::{binary, getemms, getemms_with, getemms_with_stdin, path_str, scratch};
 
 /// `testdata/README.md`'s tables, as the JSON of `decode` must show them.
 fn expected(file: &str) -> Value {
@@ -118,20 +118,20 @@ fn every_sample_body_in_json_and_jsonl() {
     }
 }
 
+/// The text of `testdata/ok_small.bin`.
+const OK_SMALL_TEXT: &str = "testdata/ok_small.bin: raw, full form, 28 bytes\n\
+    \x20 license status  1 OK\n\
+    \x20 description     OK, successful\n\
+    \x20 category        success\n\
+    \x20 asset id        12345\n\
+    \x20 key id          7\n\
+    \x20 EMM             16 bytes: 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f\n";
+
 #[test]
 fn every_sample_body_in_text() {
     let run = getemms(&["decode", "testdata/ok_small.bin"]);
     assert_eq!(run.code, 0);
-    assert_eq!(
-        run.stdout,
-        "testdata/ok_small.bin: raw, full form, 28 bytes\n\
-         \x20 license status  1 OK\n\
-         \x20 description     OK, successful\n\
-         \x20 category        success\n\
-         \x20 asset id        12345\n\
-         \x20 key id          7\n\
-         \x20 EMM             16 bytes: 10 11 12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f\n"
-    );
+    assert_eq!(run.stdout, OK_SMALL_TEXT);
     let run = getemms(&["decode", "testdata/rejection_600.b64"]);
     assert_eq!(run.code, 0);
     for line in [
@@ -157,6 +157,38 @@ fn every_sample_body_in_text() {
     assert!(
         !run.stdout.contains('\x1b'),
         "no colour when stdout is not a terminal"
+    );
+}
+
+/// Two bodies in text: each body's fields, a blank line between the bodies
+/// and before the summary.
+#[test]
+fn text_of_two_bodies_has_a_blank_line_between_them() {
+    let run = getemms(&[
+        "decode",
+        "testdata/ok_small.bin",
+        "testdata/rejection_600.bin",
+    ]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    let rest = run
+        .stdout
+        .strip_prefix(OK_SMALL_TEXT)
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(
+        rest,
+        "\n\
+         testdata/rejection_600.bin: raw, short form, 8 bytes\n\
+         \x20 license status  600 (third party, remove stored license)\n\
+         \x20 description     3 rd party-defined error codes (remove existing stored license, if any)\n\
+         \x20 category        third party\n\
+         \x20 stored license  remove (third-party codes 512–768)\n\
+         \x20 asset id        0\n\
+         \x20 key id          none, short form\n\
+         \x20 EMM             0 bytes\n\
+         \n\
+         2 bodies: 2 decoded, 0 failed\n\
+         \x20      1  1 OK\n\
+         \x20      1  600 (third party, remove stored license)\n"
     );
 }
 
@@ -320,6 +352,33 @@ fn invalid_bodies_exit_1_with_the_library_message() {
     assert!(run.stderr.contains("EMM too long"), "{}", run.stderr);
 }
 
+/// A body file of a few KiB is read in one piece, so its error is the one
+/// of the library's one-shot `Response::parse_base64`: a bad character past
+/// the EMM limit is invalid base64, not an EMM too long (what a stream that
+/// met the limit in an earlier chunk reports; see `TransportDecoder`).
+#[test]
+fn a_small_body_file_gets_the_one_shot_error() {
+    use getemms::base64::LineWrap;
+    use getemms::{LicenseStatus, Options, Response};
+
+    let emm = vec![0x5a; 2000];
+    let mut text = Vec::new();
+    Response::new(LicenseStatus::from(1), 1, 1, &emm).encode_base64(LineWrap::None, &mut text);
+    let bad = text.len() - 10;
+    text[bad] = b'*';
+    let dir = scratch("one_shot_error");
+    let path = dir.join("bad.b64");
+    fs::write(&path, &text).unwrap();
+
+    let mut scratch_buffer = Vec::new();
+    let options = Options::new().with_max_emm_len(100);
+    let error = Response::parse_base64(&text, &mut scratch_buffer, &options).unwrap_err();
+    assert!(error.to_string().starts_with("invalid base64"), "{error}");
+    let run = getemms(&["decode", "--max-emm-len", "100", path_str(&path)]);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stderr, format!("error: {}: {error}\n", path_str(&path)));
+}
+
 #[test]
 fn binary_garbage_never_panics() {
     let mut state = 0x9E37_79B9_7F4A_7C15u64;
@@ -429,6 +488,108 @@ fn unreadable_input_exits_2() {
     );
 }
 
+/// A read of stdin that fails (here the other end of the socket reset the
+/// connection) exits 2 with the error. It is not tried again, and not taken
+/// for the end of the input, which would call the body truncated (exit 1).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_reset_connection_on_stdin_exits_2() {
+    use std::os::fd::OwnedFd;
+    use std::os::unix::net::UnixStream;
+
+    let (ours, mut theirs) = UnixStream::pair().unwrap();
+    // A socket closed with data it never read resets its peer: the peer's
+    // next read fails with ECONNRESET, and the read after that finds the end.
+    theirs.write_all(b"never read").unwrap();
+    drop(ours);
+    let run = getemms_with(&["decode"], OwnedFd::from(theirs), Stdio::piped());
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (
+            2,
+            "",
+            "error: -: cannot read: Connection reset by peer (os error 104)\n"
+        )
+    );
+}
+
+/// The contents of `/proc/<pid>/<file>`, or "" once the process is gone.
+#[cfg(target_os = "linux")]
+fn proc_file(pid: u32, file: &str) -> String {
+    fs::read_to_string(format!("/proc/{pid}/{file}")).unwrap_or_default()
+}
+
+/// Waits until `ready` holds, checking that the child still runs.
+#[cfg(target_os = "linux")]
+fn wait_for(child: &mut std::process::Child, what: &str, ready: impl Fn() -> bool) {
+    while !ready() {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the binary ended ({status}) before {what}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
+/// A read of stdin that a signal interrupts (EINTR) is tried again. Linux
+/// makes a read that waits on a socket with a receive timeout return EINTR
+/// when the process is stopped and continued (signal(7)), so the test
+/// waits until the binary blocks in `read` of stdin (`/proc/<pid>/syscall`),
+/// stops it, waits until it is stopped, continues it, and only then sends
+/// the body: the whole body must be decoded.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_read_interrupted_by_a_signal_is_tried_again() {
+    use std::os::fd::OwnedFd;
+    use std::os::unix::net::UnixStream;
+
+    let (mut ours, theirs) = UnixStream::pair().unwrap();
+    // Only that there is a timeout matters (it makes the read return EINTR
+    // rather than restart); it is far longer than any run.
+    theirs
+        .set_read_timeout(Some(std::time::Duration::from_secs(24 * 3600)))
+        .unwrap();
+    let mut child = binary()
+        .args(["decode", "--format", "json"])
+        .stdin(OwnedFd::from(theirs))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let signal = |signal| {
+        let pid = libc::pid_t::try_from(pid).unwrap();
+        // SAFETY: `kill` only sends a signal, to the child this test started.
+        assert_eq!(unsafe { libc::kill(pid, signal) }, 0);
+    };
+    // `read(0, …)`, blocked: the syscall number, then its first argument.
+    let reading = format!("{} 0x0 ", libc::SYS_read);
+    wait_for(&mut child, "reading stdin", || {
+        proc_file(pid, "syscall").starts_with(&reading)
+    });
+    signal(libc::SIGSTOP);
+    // The state follows the command name, which is in parentheses.
+    wait_for(&mut child, "being stopped", || {
+        let stat = proc_file(pid, "stat");
+        stat.rsplit_once(") ")
+            .is_some_and(|(_, fields)| fields.starts_with('T'))
+    });
+    signal(libc::SIGCONT);
+    ours.write_all(&fs::read("testdata/ok_small.bin").unwrap())
+        .unwrap();
+    drop(ours);
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        (output.status.code(), stderr.as_ref()),
+        (Some(0), ""),
+        "the interrupted read was not tried again"
+    );
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut want = expected("ok_small.bin");
+    want["file"] = json!("-");
+    assert_eq!(json, want);
+}
+
 #[test]
 fn usage_errors_exit_2() {
     let run = getemms(&["decode", "--transport", "hex"]);
@@ -479,7 +640,8 @@ fn emm_out_writes_the_raw_emm() {
 /// 1 GiB through stdin, generated on the fly (nothing on disk): the text
 /// output and `--emm-out` stream it, and the peak resident memory of the
 /// process, read from `/proc` while it waits for the end of its input, stays
-/// far below the body.
+/// far below the body. The peak is checked there and then: a binary that
+/// kept the body is stopped at once, not left to print it.
 #[cfg(target_os = "linux")]
 #[test]
 fn one_gib_streams_in_bounded_memory() {
@@ -503,6 +665,12 @@ fn one_gib_streams_in_bounded_memory() {
         .find_map(|line| line.strip_prefix("VmHWM:"))
         .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap();
+    let bounded = peak_kib < 32 * 1024;
+    if !bounded {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    assert!(bounded, "peak RSS {peak_kib} KiB for a 1 GiB body");
     drop(stdin);
     let mut stdout = String::new();
     child
@@ -516,10 +684,6 @@ fn one_gib_streams_in_bounded_memory() {
     let json: Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(json["emm_len"], json!(GIB));
     assert_eq!(json["input_len"], json!(GIB + 12));
-    assert!(
-        peak_kib < 32 * 1024,
-        "peak RSS {peak_kib} KiB for a 1 GiB body"
-    );
 }
 
 /// A sparse 1 GiB file (no disk used): a body of zeros, status 0.

@@ -194,6 +194,67 @@ fn unknown_codes_and_names_exit_1_with_the_nearest_ranges() {
     assert_eq!(getemms(&["explain", "1", "--table", "nope"]).code, 2);
 }
 
+/// A run of one code is shown as that code, not as a range from it to
+/// itself: the client table has 200 alone (between 0 and 400–401) and 2014
+/// alone (after 2000–2012).
+#[test]
+fn a_nearest_run_of_one_code_is_shown_as_the_code() {
+    let run = getemms(&["explain", "300", "--table", "client"]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stdout,
+        "300: no table has a meaning for this code\n\
+         \x20 client status   nearest codes below: 200, above: 400–401\n"
+    );
+    let run = getemms(&["explain", "2013", "--table", "client"]);
+    assert_eq!(
+        run.stdout,
+        "2013: no table has a meaning for this code\n\
+         \x20 client status   nearest codes below: 2000–2012, above: 2014\n"
+    );
+}
+
+/// A client card lists the spec's names only when the 1.3 table gives the
+/// code two (1008); a code with one spec name (1001) shows it as `name`
+/// alone.
+#[test]
+fn a_client_card_lists_the_spec_names_only_when_there_are_two() {
+    assert_eq!(
+        getemms(&["explain", "1008", "--table", "client"]).stdout,
+        "client status 1008\n\
+         \x20 name            WVMKStatus_Key_Error\n\
+         \x20 constant        KEY_ERROR\n\
+         \x20 spec names      WVMKStatus_Configuration_Error, WVMKStatus_Key_Error\n\
+         \x20 SDK name        WV_Status_Key_Error\n\
+         \x20 source          spec 1.3\n\
+         \x20 description     WVMKStatus_Configuration_Error / WVMKStatus_Key_Error\n"
+    );
+    assert_eq!(
+        getemms(&["explain", "1001", "--table", "client"]).stdout,
+        "client status 1001\n\
+         \x20 name            WVMKStatus_Invalid_Data_Format\n\
+         \x20 constant        INVALID_DATA_FORMAT\n\
+         \x20 SDK name        WV_Status_Invalid_Data_Format\n\
+         \x20 source          spec 1.3\n\
+         \x20 description     WVMKStatus_Invalid_Data_Format\n"
+    );
+}
+
+/// A warning of the later SDK (2014) says `warning yes` as the last line
+/// of its card; the cards of other codes have no warning line (above).
+#[test]
+fn a_warning_code_says_so_on_its_card() {
+    let card = getemms(&["explain", "2014", "--table", "client"]).stdout;
+    assert!(card.starts_with("client status 2014\n"), "{card}");
+    assert!(
+        card.ends_with(
+            "\n  description     WV_Status_Warning_ContinuityErrorCounter\n\
+             \x20 warning         yes\n"
+        ),
+        "{card}"
+    );
+}
+
 #[test]
 fn codes_markdown_is_the_readmes_tables() {
     let mut markdown = String::new();
@@ -395,6 +456,71 @@ fn codes_text_of_each_table_has_its_header_and_rows() {
         client.iter().any(|line| line.starts_with("512–768 ")),
         "{client:#?}"
     );
+}
+
+/// `codes` without `--table` prints every table, the license status
+/// first, each as `--table` prints it, with one blank line between two.
+#[test]
+fn codes_text_of_every_table_has_a_blank_line_between_tables() {
+    let each: Vec<String> = ["license", "client", "dcp", "package", "ftp"]
+        .iter()
+        .map(|table| getemms(&["codes", "--table", table]).stdout)
+        .collect();
+    let run = getemms(&["codes"]);
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    assert_eq!(run.stdout, each.join("\n"));
+}
+
+/// The char column where `cell` starts in `line`.
+fn column_of(line: &str, cell: &str) -> usize {
+    let byte = line
+        .find(cell)
+        .unwrap_or_else(|| panic!("{cell:?} not in {line:?}"));
+    line[..byte].chars().count()
+}
+
+/// A line with each cell starting at its char column.
+fn line_with(cells: &[(usize, &str)]) -> String {
+    let mut line = String::new();
+    for &(column, cell) in cells {
+        let len = line.chars().count();
+        assert!(column > len, "{cells:?}");
+        line.extend(std::iter::repeat_n(' ', column - len));
+        line.push_str(cell);
+    }
+    line
+}
+
+/// The third-party ranges closing the license and client tables: the range
+/// in the code column, `third party` under the license table's `category`,
+/// the range's text under `description`, the other cells blank.
+#[test]
+fn codes_text_third_party_ranges_line_up_with_the_header() {
+    use getemms::{ClientStatus, LicenseStatus};
+
+    let tables = [
+        ("license", LicenseStatus::third_party_ranges(), true),
+        ("client", ClientStatus::third_party_ranges(), false),
+    ];
+    for (table, ranges, has_category) in tables {
+        let text = getemms(&["codes", "--table", table]).stdout;
+        let lines: Vec<&str> = text.lines().collect();
+        let header = lines[1];
+        assert!(!ranges.is_empty(), "{table}");
+        for range in ranges {
+            let code = format!("{}–{}", range.first(), range.last());
+            let mut cells = vec![(column_of(header, "code"), code.as_str())];
+            if has_category {
+                cells.push((column_of(header, "category"), "third party"));
+            }
+            cells.push((column_of(header, "description"), range.description()));
+            let expected = line_with(&cells);
+            assert!(
+                lines.contains(&expected.as_str()),
+                "{table}: no line {expected:?} in\n{text}"
+            );
+        }
+    }
 }
 
 #[test]

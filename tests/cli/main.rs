@@ -8,4 +8,5 @@
 mod decode;
 mod encode;
 mod lookup;
+mod output;
 mod run;
