@@ -301,13 +301,16 @@ async fn test_load_5000_requests_64_concurrent() {
 }
 
 /// A body of frames given in advance, always ready: the reader under test
-/// needs no runtime.
-struct Frames {
-    frames: VecDeque<Result<Bytes, &'static str>>,
+/// needs no runtime. `E` is the body's own error.
+struct Frames<E> {
+    frames: VecDeque<Result<Bytes, E>>,
     hint: SizeHint,
 }
 
-impl Frames {
+/// Frames whose error is a plain message.
+type Plain = Frames<&'static str>;
+
+impl<E> Frames<E> {
     fn new(pieces: &[&[u8]]) -> Self {
         Self {
             frames: pieces
@@ -319,15 +322,16 @@ impl Frames {
     }
 }
 
-impl Body for Frames {
+impl<E: Unpin> Body for Frames<E> {
     type Data = Bytes;
-    type Error = &'static str;
+    type Error = E;
 
     fn poll_frame(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         _: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, &'static str>>> {
-        Poll::Ready(self.frames.pop_front().map(|frame| frame.map(Frame::data)))
+    ) -> Poll<Option<Result<Frame<Bytes>, E>>> {
+        let frames = &mut self.get_mut().frames;
+        Poll::Ready(frames.pop_front().map(|frame| frame.map(Frame::data)))
     }
 
     fn size_hint(&self) -> SizeHint {
@@ -366,7 +370,7 @@ fn one_shot(body: &[u8], transport: Transport, options: Options) -> Outcome {
 
 fn read(pieces: &[&[u8]], transport: Transport, options: Options) -> Outcome {
     let reader = BodyReader::new(u64::MAX).with_options(options);
-    match ready(reader.read(&headers(transport), Frames::new(pieces))) {
+    match ready(reader.read(&headers(transport), Plain::new(pieces))) {
         Ok(owned) => Ok((owned.header(), owned.emm().to_vec())),
         Err(ReadError::Decode(error)) => Err(error),
         Err(other) => panic!("unexpected {other:?}"),
@@ -423,7 +427,7 @@ proptest! {
 #[test]
 fn test_one_raw_frame_is_not_copied() {
     let body = Bytes::from(Response::new(1, 2, 3, &[0xEE; 64]).to_vec());
-    let frames = Frames {
+    let frames = Plain {
         frames: VecDeque::from([Ok(body.clone())]),
         hint: SizeHint::with_exact(body.len() as u64),
     };
@@ -434,7 +438,7 @@ fn test_one_raw_frame_is_not_copied() {
 #[test]
 fn test_limits_hold_before_the_frames_are_kept() {
     // Content-Length over the limit: refused before any frame is polled.
-    let announced = Frames {
+    let announced = Plain {
         frames: VecDeque::from([Err("must not be polled")]),
         hint: SizeHint::with_exact(1 << 20),
     };
@@ -449,7 +453,7 @@ fn test_limits_hold_before_the_frames_are_kept() {
 
     // Chunked: the frame that crosses the limit is refused, the rest unread.
     let body = Response::new(1, 2, 3, &[0; 100]).to_vec();
-    let mut chunked = Frames::new(&[&body[..60], &body[60..]]);
+    let mut chunked = Plain::new(&[&body[..60], &body[60..]]);
     chunked.frames.push_back(Err("must not be polled"));
     let refused = ready(BodyReader::new(100).read(&HeaderMap::new(), chunked));
     assert_eq!(
@@ -460,8 +464,22 @@ fn test_limits_hold_before_the_frames_are_kept() {
         })
     );
 
+    // Exactly at the limit is within it, announced or counted frame by frame.
+    let at_limit = Plain {
+        frames: VecDeque::from([
+            Ok(Bytes::copy_from_slice(&body[..60])),
+            Ok(Bytes::copy_from_slice(&body[60..])),
+        ]),
+        hint: SizeHint::with_exact(112),
+    };
+    let owned = ready(BodyReader::new(112).read(&HeaderMap::new(), at_limit)).unwrap();
+    assert_eq!(owned.emm(), &[0; 100][..]);
+    let unannounced = Plain::new(&[&body[..60], &body[60..]]);
+    let owned = ready(BodyReader::new(112).read(&HeaderMap::new(), unannounced)).unwrap();
+    assert_eq!(owned.emm(), &[0; 100][..]);
+
     // max_emm_len as frames arrive.
-    let mut chunked = Frames::new(&[&body[..60]]);
+    let mut chunked = Plain::new(&[&body[..60]]);
     chunked.frames.push_back(Err("must not be polled"));
     let reader = BodyReader::new(1000).with_options(Options::new().with_max_emm_len(10));
     let refused = ready(reader.read(&HeaderMap::new(), chunked));
@@ -473,7 +491,7 @@ fn test_limits_hold_before_the_frames_are_kept() {
 
 #[test]
 fn test_body_error_and_transfer_encoding() {
-    let mut broken = Frames::new(&[&[0, 0, 0, 1, 0]]);
+    let mut broken = Plain::new(&[&[0, 0, 0, 1, 0]]);
     broken.frames.push_back(Err("connection reset"));
     let failed = ready(BodyReader::new(1000).read(&HeaderMap::new(), broken));
     assert_eq!(
@@ -483,16 +501,40 @@ fn test_body_error_and_transfer_encoding() {
             offset: 5
         })
     );
+    // The body's own error, and the parse error, are each the error's
+    // source; a limit or an unknown transfer encoding has none.
+    let source = |error: &ReadError<std::io::Error>| {
+        std::error::Error::source(error).map(ToString::to_string)
+    };
+    let mut reset = Frames::new(&[b"AAAA"]);
+    reset
+        .frames
+        .push_back(Err(std::io::Error::other("connection reset")));
+    let failed = ready(BodyReader::new(1000).read(&HeaderMap::new(), reset));
+    assert_eq!(
+        source(&failed.unwrap_err()).as_deref(),
+        Some("connection reset")
+    );
+    let short = Frames::new(&[&[0, 0, 0, 1]]);
+    let truncated = ready(BodyReader::new(1000).read(&HeaderMap::new(), short));
+    let parse_error = Response::parse(&[0, 0, 0, 1]).unwrap_err().to_string();
+    assert_eq!(source(&truncated.unwrap_err()), Some(parse_error));
+    let long = Frames::new(&[&[0; 9]]);
+    let too_long = ready(BodyReader::new(8).read(&HeaderMap::new(), long));
+    assert_eq!(source(&too_long.unwrap_err()), None);
 
     let mut headers = HeaderMap::new();
     headers.insert(
         "content-transfer-encoding",
         "quoted-printable".parse().unwrap(),
     );
-    let refused = ready(BodyReader::new(1000).read(&headers, Frames::new(&[])));
-    assert_eq!(refused, Err(ReadError::UnsupportedTransferEncoding));
+    let refused = ready(BodyReader::new(1000).read(&headers, Frames::<std::io::Error>::new(&[])));
+    let refused = refused.unwrap_err();
+    assert!(matches!(refused, ReadError::UnsupportedTransferEncoding));
+    assert!(std::error::Error::source(&refused).is_none());
+
     // An explicit transport wins over the header.
     let reader = BodyReader::new(1000).with_transport(Transport::Base64);
-    let owned = ready(reader.read(&headers, Frames::new(&[b"AAACWAAA", b"AAA="]))).unwrap();
+    let owned = ready(reader.read(&headers, Plain::new(&[b"AAACWAAA", b"AAA="]))).unwrap();
     assert_eq!(owned.header().license_status, LicenseStatus::from(600));
 }
