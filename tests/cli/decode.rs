@@ -519,12 +519,20 @@ fn proc_file(pid: u32, file: &str) -> String {
     fs::read_to_string(format!("/proc/{pid}/{file}")).unwrap_or_default()
 }
 
-/// Waits until `ready` holds, checking that the child still runs.
+/// Waits until `ready` holds, checking that the child still runs. A
+/// machine where `ready` can never hold (a `/proc` that hides the syscall,
+/// say) fails the test after two minutes instead of hanging CI; a passing
+/// run waits milliseconds.
 #[cfg(target_os = "linux")]
 fn wait_for(child: &mut std::process::Child, what: &str, ready: impl Fn() -> bool) {
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(120);
     while !ready() {
         if let Some(status) = child.try_wait().unwrap() {
             panic!("the binary ended ({status}) before {what}");
+        }
+        if std::time::Instant::now() > give_up {
+            let _ = child.kill();
+            panic!("gave up waiting for the binary {what} (is /proc/<pid>/syscall readable here?)");
         }
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
