@@ -540,7 +540,12 @@ fn serde_uses_the_spec_strings() {
         serde_json::to_string(&ReplyCode::NSlashA).unwrap(),
         "\"n/a\""
     );
-    assert!(serde_json::from_str::<FtpError>("\"Misc FTP error\"").is_err());
+    // The error says what was expected: a name of the table.
+    let unknown = serde_json::from_str::<FtpError>("\"Misc FTP error\"").unwrap_err();
+    assert_eq!(
+        unknown.to_string(),
+        "invalid value: string \"Misc FTP error\", expected a name from the VOD Dealer FTP error table at line 1 column 16"
+    );
     assert!(serde_json::from_str::<ReplyCode>("\"5xx\"").is_err());
     assert!(serde_json::from_str::<ReplyCode>("425").is_err());
 }

@@ -408,6 +408,11 @@ fn serde_uses_the_spec_strings() {
     let escaped: PackageGuiStatus<'_> = serde_json::from_str("\"Pull\\u0020Queue\"").unwrap();
     assert_eq!(escaped.recognized(), Some(GuiStatus::PullQueue));
     assert!(serde_json::from_str::<PackageStatus<'_>>("\"a\\nb\"").is_err());
+    let number = serde_json::from_str::<PackageStatus<'_>>("5").unwrap_err();
+    assert_eq!(
+        number.to_string(),
+        "invalid type: integer `5`, expected a VOD Dealer package status (query by id) (a borrowed string when unrecognised) at line 1 column 1"
+    );
 }
 
 proptest! {

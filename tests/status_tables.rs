@@ -839,3 +839,23 @@ proptest! {
         }
     }
 }
+
+/// A name may carry its type's `Type::` prefix (as `Debug` prints it),
+/// in any case; only the type's own name counts as that prefix.
+#[test]
+fn names_take_their_own_type_prefix_only() {
+    let license = |text: &str| text.parse::<LicenseStatus>().ok();
+    let cases = [
+        ("LicenseStatus::OK", Some(LicenseStatus::OK)),
+        ("licensestatus::OK", Some(LicenseStatus::OK)),
+        // The same length as the type's name, but another name.
+        ("LicenseStatuz::OK", None),
+        ("ClientStatus::OK", None),
+        // The prefix without its `::` is not a prefix.
+        ("LicenseStatusOK", None),
+    ];
+    for (text, want) in cases {
+        assert_eq!(license(text), want, "{text}");
+    }
+    assert_eq!("ClientStatus::OK".parse(), Ok(ClientStatus::OK));
+}

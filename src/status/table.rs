@@ -90,12 +90,13 @@ pub(crate) const fn find<T>(
         let mid = low + (high - low) / 2;
         // `mid < high <= records.len()`: in bounds.
         let record = &records[mid];
-        if record.code == code {
-            return Some(record);
-        } else if record.code < code {
+        // Each boundary once: below, above, else the code itself.
+        if record.code < code {
             low = mid + 1;
-        } else {
+        } else if record.code > code {
             high = mid;
+        } else {
+            return Some(record);
         }
     }
     None
@@ -248,5 +249,53 @@ impl<S: Copy + Into<u32>> Row<S> {
     #[must_use]
     pub fn code(&self) -> u32 {
         self.status.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn record(code: u32) -> Record<()> {
+        Record {
+            code,
+            const_name: "ROW",
+            data: (),
+        }
+    }
+
+    static SORTED: [Record<()>; 5] = [record(1), record(3), record(4), record(512), record(1008)];
+
+    #[test]
+    fn test_find_gets_every_code_and_no_other() {
+        for (index, row) in SORTED.iter().enumerate() {
+            assert!(core::ptr::eq(
+                find(&SORTED, row.code).unwrap(),
+                &SORTED[index]
+            ));
+        }
+        for absent in [0, 2, 5, 511, 513, 1007, 1009, u32::MAX] {
+            assert!(find(&SORTED, absent).is_none(), "{absent}");
+        }
+        assert!(find::<()>(&[], 1).is_none());
+    }
+
+    #[test]
+    fn test_sorted_rows_pass_the_build_check() {
+        assert_strictly_ascending(&SORTED);
+        assert_strictly_ascending(&SORTED[..1]);
+        assert_strictly_ascending::<()>(&[]);
+    }
+
+    #[test]
+    #[should_panic(expected = "sorted by code, each code once")]
+    fn test_rows_out_of_order_fail_the_build_check() {
+        assert_strictly_ascending(&[record(1), record(4), record(3)]);
+    }
+
+    #[test]
+    #[should_panic(expected = "sorted by code, each code once")]
+    fn test_a_code_twice_fails_the_build_check() {
+        assert_strictly_ascending(&[record(1), record(3), record(3)]);
     }
 }
