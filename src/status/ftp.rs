@@ -259,9 +259,10 @@ impl FtpError {
     }
 }
 
-// `from_reply` relies on every three-digit code being in at most one row.
-const _: () = {
-    let rows = <FtpError as Vocabulary>::VALUES;
+/// Fails the build when two of `rows` share a three-digit reply code:
+/// `from_reply` relies on every code being in at most one row. Rows
+/// without a code (`NA`, `n/a`, `5XX`) may repeat.
+const fn assert_reply_codes_distinct(rows: &[FtpError]) {
     let mut i = 0;
     while i < rows.len() {
         let mut j = i + 1;
@@ -273,7 +274,9 @@ const _: () = {
         }
         i += 1;
     }
-};
+}
+
+const _: () = assert_reply_codes_distinct(<FtpError as Vocabulary>::VALUES);
 
 /// Texts that, with no reply code, mean the client timed out waiting for the
 /// server: our rule for the `n/a` row, for which the spec lists no text.
@@ -425,4 +428,38 @@ pub fn render_markdown<W: fmt::Write + ?Sized>(out: &mut W) -> fmt::Result {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_rows_with_distinct_codes_pass_the_build_check() {
+        assert_reply_codes_distinct(<FtpError as Vocabulary>::VALUES);
+        // 532 and 425; then two rows without a code.
+        assert_reply_codes_distinct(&[FtpError::NeedAccount, FtpError::CantOpenDataConnection]);
+        let code_less = [FtpError::ServerNotRunning, FtpError::ServerNotRunning];
+        assert_eq!(code_less[0].reply_code().code(), None);
+        assert_reply_codes_distinct(&code_less);
+    }
+
+    #[test]
+    #[should_panic(expected = "two FTP error rows share a reply code")]
+    fn test_a_reply_code_twice_fails_the_build_check() {
+        assert_reply_codes_distinct(&[
+            FtpError::ServerNotRunning,
+            FtpError::NeedAccount,
+            FtpError::ServerNotRunning,
+            FtpError::NeedAccount,
+        ]);
+    }
+
+    #[test]
+    fn test_only_three_digit_reply_codes_have_a_code() {
+        assert_eq!(ReplyCode::Code(425).code(), Some(425));
+        for code_less in [ReplyCode::Na, ReplyCode::NSlashA, ReplyCode::AnyPermanent] {
+            assert_eq!(code_less.code(), None);
+        }
+    }
 }
