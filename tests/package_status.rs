@@ -443,3 +443,24 @@ proptest! {
         prop_assert_eq!(status.recognized().is_some(), IdStatus::from_name(&text).is_some());
     }
 }
+
+/// What a reported status says of its row: recognised, its row's stage and
+/// description (by id and by GUI name); unrecognised, nothing.
+#[test]
+fn reported_statuses_answer_from_their_row() {
+    let mut staged = 0;
+    for id in IdStatus::rows() {
+        let reported = PackageStatus::parse(id.as_str());
+        assert_eq!(reported.stage(), id.row().stage(), "{id}");
+        assert_eq!(reported.description(), Some(id.row().description), "{id}");
+        staged += usize::from(reported.stage().is_some());
+    }
+    for gui in GuiStatus::rows() {
+        let reported = PackageGuiStatus::parse(gui.as_str());
+        assert_eq!(reported.stage(), gui.row().stage(), "{gui}");
+    }
+    // Most rows say where the package is; three do not (see `stage`).
+    assert_eq!(staged, IdStatus::rows().len() - 3);
+    let odd = PackageStatus::parse("reticulating");
+    assert_eq!((odd.stage(), odd.description()), (None, None));
+}
