@@ -263,16 +263,17 @@ impl FtpError {
 /// `from_reply` relies on every code being in at most one row. Rows
 /// without a code (`NA`, `n/a`, `5XX`) may repeat.
 const fn assert_reply_codes_distinct(rows: &[FtpError]) {
-    let mut i = 0;
-    while i < rows.len() {
-        let mut j = i + 1;
-        while j < rows.len() {
+    // Each row against every row before it: no pass of a loop is idle.
+    let mut j = 1;
+    while j < rows.len() {
+        let mut i = 0;
+        while i < j {
             if let (Some(a), Some(b)) = (rows[i].reply_code().code(), rows[j].reply_code().code()) {
                 assert!(a != b, "two FTP error rows share a reply code");
             }
-            j += 1;
+            i += 1;
         }
-        i += 1;
+        j += 1;
     }
 }
 
