@@ -438,6 +438,20 @@ mod tests {
         Ok(end)
     }
 
+    /// The bound counts a carried group's padding with its characters: after
+    /// `AQ=` only one `=` can come, and it completes a group of one byte.
+    #[test]
+    fn test_the_bound_counts_carried_padding() {
+        let mut stream = Base64Stream::new();
+        let mut out = [0u8; 8];
+        assert_eq!(stream.decode_chunk(b"AAAAAQ=", &mut out), Ok(3));
+        assert_eq!(stream.decoded_len_bound(1), 3);
+        let mut exact = [0u8; 3];
+        assert_eq!(stream.decode_chunk(b"=", &mut exact), Ok(1));
+        assert_eq!(exact[0], 0x01);
+        assert_eq!(stream.finish(), Ok(&[][..]));
+    }
+
     #[test]
     fn test_errors_name_offset_and_character() {
         let mut out = [0u8; 16];
