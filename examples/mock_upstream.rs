@@ -11,11 +11,12 @@
 //!
 //! It only ever listens on loopback.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{LazyLock, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -29,7 +30,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 
 /// How a canned body travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Delivery {
     /// Raw bytes in one frame, with `Content-Length`.
     Raw,
@@ -42,7 +43,7 @@ pub enum Delivery {
 }
 
 /// What the mock answers for one case.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Answer {
     /// A valid body: this status and key id (`None`: the short form), the
     /// request's asset id, and an EMM of `emm_len` bytes of [`emm`].
@@ -72,6 +73,18 @@ pub const CASES: &[(&str, Answer)] = &[
     (
         "ok_1k_mime",
         body(1, Some(7), 1024, Delivery::Base64(LineWrap::Mime)),
+    ),
+    (
+        "ok_16k",
+        body(1, Some(7), 16 << 10, Delivery::Base64(LineWrap::None)),
+    ),
+    (
+        "ok_64k",
+        body(1, Some(7), 64 << 10, Delivery::Base64(LineWrap::None)),
+    ),
+    (
+        "ok_256k",
+        body(1, Some(7), 256 << 10, Delivery::Base64(LineWrap::None)),
     ),
     (
         "ok_1m",
@@ -221,6 +234,43 @@ fn encode(response: &Response<'_>, delivery: Delivery) -> (Bytes, bool) {
     }
 }
 
+/// The body of `answer` for `asset_id` as it goes on the wire, and whether
+/// it is base64 text. Each is built on first use and shared after (a
+/// `Bytes` clone): a real license server's answers cost the proxy's
+/// machine nothing, so the bench measures the proxy and not the mock. The
+/// cache holds at most 1,024 bodies; it is emptied when full.
+fn canned(answer: Answer, asset_id: u32) -> (Bytes, bool) {
+    type Cache = HashMap<(Answer, u32), (Bytes, bool)>;
+    static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
+    let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(body) = cache.get(&(answer, asset_id)) {
+        return body.clone();
+    }
+    let body = match answer {
+        Answer::Body {
+            license_status,
+            key_id,
+            emm_len,
+            delivery,
+        } => {
+            let status = LicenseStatus::from(license_status);
+            let emm = emm(emm_len);
+            let response = match key_id {
+                Some(key_id) => Response::new(status, asset_id, key_id, &emm),
+                None => Response::rejection(status, asset_id),
+            };
+            encode(&response, delivery)
+        }
+        Answer::Bytes(bytes, base64) => (Bytes::from_static(bytes), base64),
+        Answer::HttpStatus(_) | Answer::Slow => (Bytes::new(), false),
+    };
+    if cache.len() >= 1024 {
+        cache.clear();
+    }
+    cache.insert((answer, asset_id), body.clone());
+    body
+}
+
 /// The HTTP answer for one request.
 async fn respond(form: &str, slow: Duration, seed: u64) -> http::Response<Frames> {
     let asset_id = form_field(form, "asset_id")
@@ -236,20 +286,7 @@ async fn respond(form: &str, slow: Duration, seed: u64) -> http::Response<Frames
             return status(504);
         }
         Answer::Bytes(bytes, base64) => ((Bytes::from_static(bytes), base64), Delivery::Raw),
-        Answer::Body {
-            license_status,
-            key_id,
-            emm_len,
-            delivery,
-        } => {
-            let status = LicenseStatus::from(license_status);
-            let emm = emm(emm_len);
-            let response = match key_id {
-                Some(key_id) => Response::new(status, asset_id, key_id, &emm),
-                None => Response::rejection(status, asset_id),
-            };
-            (encode(&response, delivery), delivery)
-        }
+        Answer::Body { delivery, .. } => (canned(answer, asset_id), delivery),
     };
     let frames = match delivery {
         Delivery::Raw | Delivery::Base64(_) => Frames::one(bytes),
