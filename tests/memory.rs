@@ -5,7 +5,8 @@
 //! nothing at all over a 64 MiB body, and that the base64
 //! [`TransportDecoder`] allocates its scratch buffer once, bounded by the
 //! chunk, not the body. Chunks are generated on the fly: no test holds the
-//! body in memory. This file has its own test binary because a global
+//! body in memory. With `http`, the `BodyReader` asks for a base64 body's
+//! EMM bytes once. This file has its own test binary because a global
 //! allocator is binary-wide.
 
 // The collecting and base64 decoders need `alloc`.
@@ -128,4 +129,73 @@ fn base64_decoder_scratch_is_bounded_by_the_chunk() {
     assert!(end.emm.is_empty()); // 57 × (LINES + 1) bytes: no partial group
     assert_eq!(end.emm_len, emm_len);
     assert_eq!(emm_seen, emm_len);
+}
+
+/// The `http` reader decodes base64 straight into the EMM's buffer: for a
+/// 1 MiB EMM sent with a `Content-Length`, in one frame or in hyper's
+/// 16 KiB frames, it asks for the EMM's bytes once (the reservation; the
+/// final shrink to the exact length obtains nothing), where decoding into
+/// a scratch buffer and copying out would ask for twice as much.
+#[cfg(feature = "http")]
+#[test]
+fn http_reader_decodes_base64_into_one_buffer() {
+    use std::collections::VecDeque;
+    use std::pin::{Pin, pin};
+    use std::task::{Context, Poll, Waker};
+
+    use bytes::Bytes;
+    use getemms::Response;
+    use getemms::base64::LineWrap;
+    use getemms::http::BodyReader;
+    use http_body::{Body, Frame, SizeHint};
+    use support::counting_alloc::allocated_bytes;
+
+    /// Frames given in advance, with the body's exact length as its hint.
+    struct Announced(VecDeque<Bytes>, u64);
+
+    impl Body for Announced {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+            Poll::Ready(self.get_mut().0.pop_front().map(|f| Ok(Frame::data(f))))
+        }
+
+        fn size_hint(&self) -> SizeHint {
+            SizeHint::with_exact(self.1)
+        }
+    }
+
+    const EMM_LEN: usize = 1 << 20;
+    let emm: Vec<u8> = (0..EMM_LEN).map(|i| ((i * 131) >> 3) as u8).collect();
+    let mut text = Vec::new();
+    Response::new(1, 2, 3, &emm).encode_base64(LineWrap::None, &mut text);
+    let text = Bytes::from(text);
+    let mut headers = http::HeaderMap::new();
+    headers.insert("content-transfer-encoding", "base64".parse().unwrap());
+    let reader = BodyReader::new(2 << 20);
+
+    for frame_len in [text.len(), 16 * 1024, 1000] {
+        let frames: VecDeque<Bytes> = (0..text.len())
+            .step_by(frame_len)
+            .map(|at| text.slice(at..text.len().min(at + frame_len)))
+            .collect();
+        let body = Announced(frames, text.len() as u64);
+        let (count, bytes) = (allocations(), allocated_bytes());
+        let mut read = pin!(reader.read(&headers, body));
+        let Poll::Ready(owned) = read.as_mut().poll(&mut Context::from_waker(Waker::noop())) else {
+            panic!("a ready body left the reader pending");
+        };
+        let owned = owned.expect("a valid body");
+        let (count, bytes) = (allocations() - count, allocated_bytes() - bytes);
+        assert_eq!(&owned.emm()[..], &emm[..], "frames of {frame_len}");
+        assert!(
+            bytes <= EMM_LEN + 2,
+            "frames of {frame_len}: {bytes} bytes asked for, for an EMM of {EMM_LEN}"
+        );
+        assert!(count <= 2, "frames of {frame_len}: {count} allocations");
+    }
 }

@@ -368,9 +368,16 @@ fn one_shot(body: &[u8], transport: Transport, options: Options) -> Outcome {
     parsed.map(|r| (r.header(), r.emm().to_vec()))
 }
 
-fn read(pieces: &[&[u8]], transport: Transport, options: Options) -> Outcome {
+/// `announced`: the body's exact length as its size hint (a
+/// `Content-Length`), else no hint (chunked).
+fn read(pieces: &[&[u8]], transport: Transport, options: Options, announced: bool) -> Outcome {
     let reader = BodyReader::new(u64::MAX).with_options(options);
-    match ready(reader.read(&headers(transport), Plain::new(pieces))) {
+    let mut body = Plain::new(pieces);
+    if announced {
+        let len = pieces.iter().map(|piece| piece.len() as u64).sum();
+        body.hint = SizeHint::with_exact(len);
+    }
+    match ready(reader.read(&headers(transport), body)) {
         Ok(owned) => Ok((owned.header(), owned.emm().to_vec())),
         Err(ReadError::Decode(error)) => Err(error),
         Err(other) => panic!("unexpected {other:?}"),
@@ -416,10 +423,11 @@ proptest! {
         transport in transports(),
         max_emm_len in proptest::option::of(0..160_usize),
         accept_short_form in any::<bool>(),
+        announced in any::<bool>(),
     ) {
         let options = Options { max_emm_len, accept_short_form };
         let pieces = getemms::fuzzing::split_at_cuts(&body, &cuts);
-        let got = read(&pieces, transport, options);
+        let got = read(&pieces, transport, options, announced);
         assert_same_outcome(&got, &one_shot(&body, transport, options));
     }
 }
