@@ -623,7 +623,35 @@ pub fn decode_transport(pieces: &[&[u8]], transport: Transport, options: Options
     decoder.reset();
     assert_eq!(decoder.transport(), transport);
     assert_eq!(decoder.finish().err(), one_shot(&[], options).err());
-    outcome.map(|()| (header.expect("finished without a header"), emm))
+    let outcome = outcome.map(|()| (header.expect("finished without a header"), emm));
+    assert_eq!(
+        decode_transport_into(pieces, transport, options),
+        outcome,
+        "feed_into disagrees with feed"
+    );
+    outcome
+}
+
+/// Runs a [`TransportDecoder`] over `pieces` with
+/// [`feed_into`](TransportDecoder::feed_into), collecting the EMM in one
+/// `Vec`, and checks that the header is reported exactly once.
+fn decode_transport_into(pieces: &[&[u8]], transport: Transport, options: Options) -> Outcome {
+    let mut decoder = TransportDecoder::new(options, transport);
+    let mut header = None;
+    let mut emm = Vec::new();
+    for &piece in pieces {
+        if let Some(h) = decoder.feed_into(piece, &mut emm)? {
+            assert!(header.replace(h).is_none(), "header reported twice");
+        }
+        assert_eq!(decoder.emm_len(), emm.len());
+    }
+    let end = decoder.finish()?;
+    emm.extend_from_slice(end.emm);
+    if let Some(h) = end.header {
+        assert!(header.replace(h).is_none(), "header reported twice");
+    }
+    assert_eq!(end.emm_len, emm.len());
+    Ok((header.expect("finished without a header"), emm))
 }
 
 /// Gathers `pieces` with a [`Collector`], checking that its buffer never

@@ -3,11 +3,18 @@
 use super::{Base64Stream, is_alphabet};
 use crate::error::Error;
 
+/// The number of bytes `chars` data characters decode to: 3 for each
+/// group of 4, and 1 or 2 for a last group of 2 or 3 characters. An upper
+/// bound for a text of `chars` bytes of any kind (padding, line breaks).
+#[must_use]
+pub(crate) const fn decoded_len(chars: usize) -> usize {
+    chars / 4 * 3 + (chars % 4).saturating_sub(1)
+}
+
 /// The exact number of bytes `text` decodes to, if it is valid base64
 /// (counted, not decoded; used to report the needed size).
 fn decoded_len_of(text: &[u8]) -> usize {
-    let chars = text.iter().filter(|&&b| is_alphabet(b)).count();
-    chars / 4 * 3 + (chars % 4).saturating_sub(1)
+    decoded_len(text.iter().filter(|&&b| is_alphabet(b)).count())
 }
 
 /// Decodes a whole base64 body into the front of `out` and returns its

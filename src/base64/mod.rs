@@ -46,6 +46,8 @@ mod stream;
 #[cfg(feature = "alloc")]
 pub use decode::decode;
 pub use decode::decode_into;
+#[cfg(feature = "http")]
+pub(crate) use decode::decoded_len;
 pub(crate) use encode::{encode_into, encoded_len};
 pub use stream::Base64Stream;
 

@@ -2,8 +2,9 @@
 //! `alloc`, [`TransportDecoder`]: the incremental [`Decoder`] over either.
 //!
 //! `TransportDecoder` is a composition: a [`Base64Stream`] turns each chunk
-//! of text into body bytes in a scratch buffer, and a [`Decoder`] takes
-//! those bytes. Each keeps its own state (failed, finished) and is driven
+//! of text into body bytes, in a scratch buffer ([`TransportDecoder::feed`])
+//! or at the end of the caller's `Vec` ([`TransportDecoder::feed_into`]),
+//! and a [`Decoder`] takes those bytes. Each keeps its own state (failed, finished) and is driven
 //! only through its public API.
 
 use crate::base64::is_alphabet;
@@ -101,6 +102,12 @@ impl Transport {
     }
 }
 
+/// Text bytes [`TransportDecoder::feed_into`] decodes at a time until the
+/// header is complete: with the at most 3 characters carried, 19 characters
+/// give at most 12 bytes, which the stack buffer of 16 holds.
+#[cfg(feature = "alloc")]
+const HEADER_PIECE: usize = 16;
+
 /// The incremental [`Decoder`] over any [`Transport`].
 ///
 /// With [`Transport::Raw`] it is the raw decoder: the EMM comes back as
@@ -109,7 +116,9 @@ impl Transport {
 /// the EMM comes back as sub-slices of that buffer, valid until the
 /// next call. That is why [`feed`](Self::feed) borrows `self` for as
 /// long as the [`Progress`] lives; callers of the raw path who want the
-/// slices tied to their chunk only use [`Decoder`] directly.
+/// slices tied to their chunk only use [`Decoder`] directly, and callers
+/// who keep the EMM in a `Vec` use [`feed_into`](Self::feed_into), which
+/// decodes into it with no scratch buffer.
 ///
 /// The scratch buffer grows to `3/4` of the largest chunk fed, plus 3
 /// bytes, and is kept across [`reset`](Self::reset): memory is bounded
@@ -176,29 +185,37 @@ impl TransportDecoder {
         self.base64 = Base64Stream::new();
     }
 
+    /// The start of every feed: the error once the decoder has failed (an
+    /// empty feed of the raw decoder returns it, or `AlreadyFinished`),
+    /// and the transport for `chunk`, `Auto` decided by its first byte.
+    /// `None`: an empty chunk while `Auto` is still undecided.
+    fn begin(&mut self, chunk: &[u8]) -> Result<Option<Transport>, Error> {
+        self.decoder.feed(&[])?;
+        if self.transport == Transport::Auto {
+            match chunk.first() {
+                Some(&first) => self.transport = Transport::detect(first),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(self.transport))
+    }
+
     /// Takes the next chunk of the body, as it came from the transport.
     ///
     /// # Errors
     /// As [`Decoder::feed`], plus [`Error::InvalidBase64`] for base64
     /// text. After any error the decoder is failed and returns it again.
     pub fn feed<'a>(&'a mut self, chunk: &'a [u8]) -> Result<Progress<'a>, Error> {
+        let Some(transport) = self.begin(chunk)? else {
+            return Ok(Progress::default());
+        };
         let Self {
             decoder,
-            transport,
             base64,
             scratch,
             ..
         } = self;
-        // An empty feed changes nothing; it returns the raw decoder's
-        // error, or `AlreadyFinished`, once there is one.
-        decoder.feed(&[])?;
-        if *transport == Transport::Auto {
-            match chunk.first() {
-                Some(&first) => *transport = Transport::detect(first),
-                None => return Ok(Progress::default()),
-            }
-        }
-        match *transport {
+        match transport {
             Transport::Base64 => {
                 let bound = base64.decoded_len_bound(chunk.len());
                 if scratch.len() < bound {
@@ -211,6 +228,77 @@ impl TransportDecoder {
             }
             Transport::Raw | Transport::Auto => decoder.feed(chunk),
         }
+    }
+
+    /// Takes the next chunk of the body and appends its EMM bytes to
+    /// `emm`; returns the header if this chunk completed it.
+    ///
+    /// For base64 the text is decoded straight onto the end of `emm`, with
+    /// no scratch buffer and no copy: until the header is complete, a few
+    /// characters at a time through the stack, then the rest of the chunk
+    /// into `emm`, where the raw decoder checks the EMM limit in place. The
+    /// header, the EMM and the errors are exactly those of `feed` on the
+    /// same chunks. A
+    /// collector that keeps the EMM in one `Vec` (reserved once from a
+    /// `Content-Length`, say) touches each decoded byte once. After an
+    /// error `emm` may hold bytes of the refused chunk; drop it.
+    ///
+    /// ```
+    /// use getemms::decoder::TransportDecoder;
+    /// use getemms::{Options, Transport};
+    ///
+    /// let text = b"AAAAAQAAMDkAAAAHyv66vg=="; // status 1, asset 12345, key 7, EMM CA FE BA BE
+    /// let mut decoder = TransportDecoder::new(Options::new(), Transport::Base64);
+    /// let mut emm = Vec::with_capacity(4);
+    /// for chunk in text.chunks(7) {
+    ///     if let Some(header) = decoder.feed_into(chunk, &mut emm)? {
+    ///         assert_eq!(header.key_id, Some(7));
+    ///     }
+    /// }
+    /// emm.extend_from_slice(decoder.finish()?.emm);
+    /// assert_eq!(emm, [0xCA, 0xFE, 0xBA, 0xBE]);
+    /// # Ok::<(), getemms::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`feed`](Self::feed).
+    pub fn feed_into(&mut self, chunk: &[u8], emm: &mut Vec<u8>) -> Result<Option<Header>, Error> {
+        let Some(transport) = self.begin(chunk)? else {
+            return Ok(None);
+        };
+        let Self {
+            decoder, base64, ..
+        } = self;
+        if transport != Transport::Base64 {
+            let progress = decoder.feed(chunk)?;
+            emm.extend_from_slice(progress.emm);
+            return Ok(progress.header);
+        }
+        // This chunk's EMM bytes start at `start` and go to the decoder in
+        // one call, as `feed` gives them: the limit trips at the same byte.
+        let start = emm.len();
+        let mut header = None;
+        let mut rest = chunk;
+        while decoder.header_missing() > 0 && !rest.is_empty() {
+            let (piece, after) = rest.split_at_checked(HEADER_PIECE).unwrap_or((rest, &[]));
+            let mut bytes = [0; HEADER_PIECE];
+            let decoded_len = base64.decode_chunk(piece, &mut bytes)?;
+            let decoded = bytes.get(..decoded_len).unwrap_or(&[]);
+            let (head, tail) = decoded
+                .split_at_checked(decoder.header_missing())
+                .unwrap_or((decoded, &[]));
+            header = header.or(decoder.feed(head)?.header);
+            emm.extend_from_slice(tail);
+            rest = after;
+        }
+        if !rest.is_empty() {
+            let at = emm.len();
+            emm.resize(at.saturating_add(base64.decoded_len_bound(rest.len())), 0);
+            let decoded = base64.decode_chunk(rest, emm.get_mut(at..).unwrap_or(&mut []))?;
+            emm.truncate(at.saturating_add(decoded));
+        }
+        decoder.feed(emm.get(start..).unwrap_or(&[]))?;
+        Ok(header)
     }
 
     /// Says the body has ended. For base64, this settles the last 0–2

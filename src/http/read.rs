@@ -1,18 +1,17 @@
 //! [`BodyReader`]: one response body, read frame by frame through the
 //! crate's incremental decoder, into an [`OwnedResponse`].
 //!
-//! The frames go to [`Decoder`] (raw) or [`Base64Stream`] and `Decoder`
-//! (base64) as they arrive, so the limits hold before anything is kept. What is kept:
+//! The frames go to [`Decoder`] (raw) or [`TransportDecoder`] (base64) as
+//! they arrive, so the limits hold before anything is kept. What is kept:
 //! - raw: the EMM part of each frame, as a `Bytes` slice of that frame
 //!   (a reference-count bump, no copy). At the end, one slice is the EMM
 //!   itself; several are copied once into a buffer of exactly the EMM's
 //!   length. Holding the frames costs no more than the body, which
 //!   `max_body_len` bounds; copying them as they came would need either a
 //!   size known in advance or a growing buffer.
-//! - base64: the decoded EMM, in one `Vec`. The text is decoded straight
-//!   into it: the header first, through a few bytes on the stack, then
-//!   every frame's text into the `Vec`'s end, where the raw decoder checks
-//!   it (the EMM limit) in place. No byte is decoded elsewhere and copied.
+//! - base64: the decoded EMM, in one `Vec`, into which
+//!   [`TransportDecoder::feed_into`] decodes each frame's text straight:
+//!   no byte is decoded elsewhere and copied.
 //!   With a size hint (`Content-Length`) the `Vec` is reserved once, at
 //!   the decoded length's upper bound (`3/4` of the text, less the
 //!   header); a chunked body without a hint grows it as `Vec` does. At
@@ -30,8 +29,8 @@ use http_body::Body;
 use std::vec::Vec;
 
 use super::error::ReadError;
-use crate::base64::Base64Stream;
-use crate::decoder::{Decoder, Transport};
+use crate::base64::decoded_len;
+use crate::decoder::{Decoder, Transport, TransportDecoder};
 use crate::error::Error;
 use crate::header::Header;
 use crate::options::Options;
@@ -207,16 +206,11 @@ enum Assembly {
         emm_pieces: Vec<Bytes>,
     },
     Base64 {
-        text: Base64Stream,
-        decoder: Decoder,
-        /// The EMM decoded so far.
+        decoder: TransportDecoder,
+        /// The EMM decoded so far, straight from the text.
         emm: Vec<u8>,
     },
 }
-
-/// Text bytes decoded at a time until the header is complete: with the
-/// at most 3 characters carried, 19 characters give at most 12 bytes.
-const HEADER_PIECE: usize = 16;
 
 impl Assembly {
     fn new(options: Options, transport: Transport, announced: u64) -> Self {
@@ -227,14 +221,12 @@ impl Assembly {
                 emm_pieces: Vec::new(),
             },
             Transport::Base64 => {
-                // 4 characters give at most 3 bytes, 2 and 3 give 1 and 2;
-                // the header is not kept. `announced` is within
+                // The header is not kept. `announced` is within
                 // `max_body_len`: the caller's limit bounds the reservation.
                 let text_len = usize::try_from(announced).unwrap_or(usize::MAX);
-                let bound = (text_len / 4 * 3 + text_len % 4 * 3 / 4).saturating_sub(HEADER_LEN);
+                let bound = decoded_len(text_len).saturating_sub(HEADER_LEN);
                 Self::Base64 {
-                    text: Base64Stream::new(),
-                    decoder: Decoder::new(options),
+                    decoder: TransportDecoder::new(options, Transport::Base64),
                     emm: Vec::with_capacity(bound),
                 }
             }
@@ -261,7 +253,7 @@ impl Assembly {
                 }
                 Ok(())
             }
-            Self::Base64 { text, decoder, emm } => push_text(text, decoder, emm, &frame),
+            Self::Base64 { decoder, emm } => decoder.feed_into(&frame, emm).map(drop),
         }
     }
 
@@ -292,14 +284,11 @@ impl Assembly {
                 assemble(end.header.or(decoder.header()), emm)
             }
             Self::Base64 {
-                mut text,
                 mut decoder,
                 mut emm,
             } => {
-                // The last 0–2 bytes of an unpadded text.
-                let tail = text.finish()?;
-                emm.extend_from_slice(decoder.feed(tail)?.emm);
                 let end = decoder.finish()?;
+                emm.extend_from_slice(end.emm);
                 let header = end.header.or(decoder.header());
                 // Exactly the EMM's length; `Bytes::from` then takes the
                 // allocation over without copying it.
@@ -308,34 +297,6 @@ impl Assembly {
             }
         }
     }
-}
-
-/// Decodes one frame of base64 text onto the end of `emm`.
-fn push_text(
-    text: &mut Base64Stream,
-    decoder: &mut Decoder,
-    emm: &mut Vec<u8>,
-    mut frame: &[u8],
-) -> Result<(), Error> {
-    // Until the header is complete, a few characters at a time through the
-    // stack, so that the EMM's first byte is `emm`'s first.
-    while decoder.header().is_none() && !frame.is_empty() {
-        let (piece, rest) = frame.split_at_checked(HEADER_PIECE).unwrap_or((frame, &[]));
-        let mut bytes = [0; HEADER_PIECE];
-        let decoded = text.decode_chunk(piece, &mut bytes)?;
-        emm.extend_from_slice(decoder.feed(bytes.get(..decoded).unwrap_or(&[]))?.emm);
-        frame = rest;
-    }
-    if frame.is_empty() {
-        return Ok(());
-    }
-    // Then straight into `emm`: every byte decoded now is EMM.
-    let start = emm.len();
-    emm.resize(start.saturating_add(text.decoded_len_bound(frame.len())), 0);
-    let decoded = text.decode_chunk(frame, emm.get_mut(start..).unwrap_or(&mut []))?;
-    emm.truncate(start.saturating_add(decoded));
-    decoder.feed(emm.get(start..).unwrap_or(&[]))?;
-    Ok(())
 }
 
 /// The response of a finished decoder: it always has a header, and an
