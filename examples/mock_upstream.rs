@@ -262,6 +262,7 @@ fn canned(answer: Answer, asset_id: u32) -> (Bytes, bool) {
             encode(&response, delivery)
         }
         Answer::Bytes(bytes, base64) => (Bytes::from_static(bytes), base64),
+        // Answered with an HTTP status and no body.
         Answer::HttpStatus(_) | Answer::Slow => (Bytes::new(), false),
     };
     if cache.len() >= 1024 {
@@ -279,15 +280,16 @@ async fn respond(form: &str, slow: Duration, seed: u64) -> http::Response<Frames
     let Some(answer) = form_field(form, "case").and_then(answer) else {
         return status(404);
     };
-    let ((bytes, base64), delivery) = match answer {
+    let delivery = match answer {
         Answer::HttpStatus(code) => return status(code),
         Answer::Slow => {
             tokio::time::sleep(slow).await;
             return status(504);
         }
-        Answer::Bytes(bytes, base64) => ((Bytes::from_static(bytes), base64), Delivery::Raw),
-        Answer::Body { delivery, .. } => (canned(answer, asset_id), delivery),
+        Answer::Bytes(..) => Delivery::Raw,
+        Answer::Body { delivery, .. } => delivery,
     };
+    let (bytes, base64) = canned(answer, asset_id);
     let frames = match delivery {
         Delivery::Raw | Delivery::Base64(_) => Frames::one(bytes),
         Delivery::RawFrames | Delivery::Base64Frames(_) => Frames::random(bytes, seed),
