@@ -113,6 +113,7 @@ mod options;
 #[cfg(feature = "bytes")]
 mod owned;
 pub mod parse;
+pub mod relay;
 mod response;
 pub mod status;
 pub mod wire;
