@@ -32,7 +32,11 @@
 mod build;
 mod error;
 mod read;
+mod relay;
 
 pub use build::build_response;
 pub use error::ReadError;
 pub use read::BodyReader;
+#[cfg(feature = "tower")]
+pub use relay::{ClientEncoding, RelayLayer, RelayService, RelayServiceError, ResponseFuture};
+pub use relay::{RelayBody, RelayBodyError};

@@ -1,0 +1,154 @@
+//! [`ResponseFuture`]: the response of a [`RelayService`](super::RelayService),
+//! ready once its body's verdict is known.
+
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, ready};
+
+use bytes::Bytes;
+use http::header::HeaderName;
+use http_body::Body;
+
+use super::body::RelayBody;
+use super::service::RelayServiceError;
+use crate::decoder::Transport;
+use crate::encoding::Encoding;
+use crate::relay::{Policy, RelayOptions};
+
+/// The header that names a body's transport.
+const CONTENT_TRANSFER_ENCODING: HeaderName = HeaderName::from_static("content-transfer-encoding");
+
+/// The future of [`RelayService::call`](super::RelayService): the inner
+/// service's response, its body relayed, handed back once the verdict is
+/// known (the header held, nothing sent yet) with its headers fixed.
+#[derive(Debug)]
+pub struct ResponseFuture<F, B, P> {
+    state: State<F, B, P>,
+}
+
+// The states follow each other in place, inside the one future; boxing the
+// larger one would only add an allocation per request.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+enum State<F, B, P> {
+    /// Waiting for the inner service's response.
+    Calling {
+        future: F,
+        options: RelayOptions,
+        policy: Option<P>,
+        encoding: Option<Encoding>,
+    },
+    /// Reading the body until its verdict is known.
+    Deciding {
+        parts: http::response::Parts,
+        body: RelayBody<B, P>,
+    },
+    /// The response was handed back.
+    Done,
+}
+
+impl<F, B, P> ResponseFuture<F, B, P> {
+    pub(super) const fn new(
+        future: F,
+        options: RelayOptions,
+        policy: P,
+        encoding: Option<Encoding>,
+    ) -> Self {
+        Self {
+            state: State::Calling {
+                future,
+                options,
+                policy: Some(policy),
+                encoding,
+            },
+        }
+    }
+}
+
+/// The transport of an upstream answer: the configured one, else its
+/// `Content-Transfer-Encoding`, else decided by its first byte.
+fn transport_of(configured: Transport, headers: &http::HeaderMap) -> Option<Transport> {
+    if configured != Transport::Auto {
+        return Some(configured);
+    }
+    match headers.get(CONTENT_TRANSFER_ENCODING) {
+        None => Some(Transport::Auto),
+        Some(value) => value
+            .to_str()
+            .ok()
+            .and_then(Transport::from_content_transfer_encoding),
+    }
+}
+
+impl<F, B, P, E> Future for ResponseFuture<F, B, P>
+where
+    F: Future<Output = Result<http::Response<B>, E>> + Unpin,
+    B: Body<Data = Bytes> + Unpin,
+    P: Policy + Unpin,
+{
+    type Output = Result<http::Response<RelayBody<B, P>>, RelayServiceError<E, B::Error>>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        loop {
+            match &mut this.state {
+                State::Calling {
+                    future,
+                    options,
+                    policy,
+                    encoding,
+                } => {
+                    let response = match ready!(Pin::new(future).poll(cx)) {
+                        Ok(response) => response,
+                        Err(error) => {
+                            this.state = State::Done;
+                            return Poll::Ready(Err(RelayServiceError::Service(error)));
+                        }
+                    };
+                    let (parts, upstream) = response.into_parts();
+                    let Some(policy) = policy.take() else {
+                        this.state = State::Done;
+                        return Poll::Ready(Ok(http::Response::from_parts(
+                            parts,
+                            RelayBody::untouched(upstream),
+                        )));
+                    };
+                    if !parts.status.is_success() {
+                        this.state = State::Done;
+                        let body = RelayBody::untouched(upstream);
+                        return Poll::Ready(Ok(http::Response::from_parts(parts, body)));
+                    }
+                    let Some(transport) = transport_of(options.transport, &parts.headers) else {
+                        this.state = State::Done;
+                        return Poll::Ready(Err(RelayServiceError::UnsupportedTransferEncoding));
+                    };
+                    let options = RelayOptions {
+                        transport,
+                        ..*options
+                    };
+                    let mut body = RelayBody::new(upstream, options, policy);
+                    if let Some(encoding) = *encoding {
+                        body = body.with_encoding(encoding);
+                    }
+                    this.state = State::Deciding { parts, body };
+                }
+                State::Deciding { body, .. } => {
+                    let decided = ready!(body.poll_decide(cx));
+                    let State::Deciding { mut parts, body } =
+                        core::mem::replace(&mut this.state, State::Done)
+                    else {
+                        return Poll::Pending;
+                    };
+                    return Poll::Ready(match decided {
+                        Ok(()) => {
+                            body.fix_headers(&mut parts.headers);
+                            Ok(http::Response::from_parts(parts, body))
+                        }
+                        Err(error) => Err(RelayServiceError::Body(error)),
+                    });
+                }
+                State::Done => return Poll::Pending,
+            }
+        }
+    }
+}
