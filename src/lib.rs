@@ -39,6 +39,7 @@
 //! | a `bytes::Bytes` | `OwnedResponse::parse` / `OwnedResponse::parse_with` (`bytes`) |
 //! | base64 text | `Response::parse_base64` (`alloc`), or [`base64::decode_into`] then [`Response::parse_with`] |
 //! | chunks, raw or base64 | [`decoder::Decoder`]; `decoder::TransportDecoder`, `decoder::Collector` (`alloc`) |
+//! | chunks to forward, header only read | [`relay::Relay`]; `http::RelayBody` (`http`), `http::RelayLayer` (`tower`) |
 //!
 //! Every encoder is a method of [`Response`]: [`encode_into`](Response::encode_into),
 //! [`encode_base64_into`](Response::encode_base64_into), and `write_to`
@@ -55,10 +56,14 @@
 //! - [`Response`]: the one-shot parsers and the serializers; [`parse`]: nom
 //!   streaming parsers with exact `Needed` counts; `OwnedResponse` (`bytes`).
 //! - [`decoder`]: the sans-IO incremental decoders for chunked bodies.
+//! - [`relay`]: the sans-IO zero-copy relay: hold the header back, ask a
+//!   policy (forward, rewrite in place, reject), forward the rest as it
+//!   came; and transcoding to the other transport chunk by chunk.
 //! - `arbitrary` (feature `arbitrary`): realistic upstream answers for
 //!   downstream fuzz targets.
 //! - `http` (feature `http`): bodies of the `http-body` traits (hyper,
-//!   axum) read through the decoders, and `http::Response`s built from a
+//!   axum) read through the decoders or relayed (`RelayBody`; with
+//!   `tower`, `RelayLayer`), and `http::Response`s built from a
 //!   [`Response`].
 //!
 //! # Guarantees
@@ -83,6 +88,8 @@
 //! - `serde`: `Serialize`/`Deserialize` for the status and error code types.
 //! - `http`: the `http` module, over the `http` 1 and `http-body` 1 traits
 //!   (no runtime); implies `std` and `bytes`.
+//! - `tower`: `http::RelayLayer`, the relay as a tower layer over an HTTP
+//!   client (`tower-layer` and `tower-service`, no runtime); implies `http`.
 
 #![no_std]
 #![forbid(unsafe_code)]

@@ -14,6 +14,13 @@
 //!   [`Error`](crate::Error).
 //! - [`build_response`] (`build.rs`): an `http::Response`
 //!   carrying an encoded body, raw or base64, with its `Content-Length`.
+//! - [`RelayBody`] and [`RelayBodyError`] (`relay/`): the zero-copy
+//!   [`relay`](crate::relay) over any body, frames out as they arrive;
+//!   with feature `tower`, `RelayLayer`, the relay as a tower layer over
+//!   an HTTP client. Choose it over [`BodyReader`] when the policy reads
+//!   only the header: nothing of the EMM is gathered, decoded or copied,
+//!   at the price that an error after forwarding began aborts the
+//!   response instead of becoming a clean refusal.
 //!
 //! # Guarantees
 //! - Limits are enforced as frames arrive: a `Content-Length` (the body's
