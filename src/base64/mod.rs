@@ -5,6 +5,9 @@
 //!
 //! - [`Base64Stream`] (`stream.rs`): incremental text → bytes, sans-IO and
 //!   `no_std`, carrying at most 3 characters between chunks.
+//! - [`EncodeStream`] (`encode_stream.rs`): incremental bytes → text, sans-IO
+//!   and `no_std`, carrying at most 2 bytes between chunks; its text is the
+//!   one-shot encoders' for any split of the body.
 //! - [`decode_into`] and, with `alloc`, `decode` (`decode.rs`): a whole
 //!   text at once, into a caller's buffer.
 //! - Encoding (`encode.rs`) is reached through the methods of
@@ -41,14 +44,15 @@
 
 mod decode;
 mod encode;
+mod encode_stream;
 mod stream;
 
 #[cfg(feature = "alloc")]
 pub use decode::decode;
 pub use decode::decode_into;
-#[cfg(feature = "http")]
 pub(crate) use decode::decoded_len;
 pub(crate) use encode::{encode_into, encoded_len};
+pub use encode_stream::EncodeStream;
 pub use stream::Base64Stream;
 
 /// How encoded base64 text is laid out in lines.
