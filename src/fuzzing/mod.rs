@@ -22,17 +22,22 @@
 //!   [`assert_same_outcome`]) and its target [`decoder_split`];
 //! - `base64.rs`: the base64 targets [`base64_text`] and [`base64_body`];
 //! - `answer.rs`: [`answer`](fn@answer), over the `arbitrary` feature's
-//!   upstream answers.
+//!   upstream answers;
+//! - `relay.rs`: the relay oracle ([`relay`](fn@relay),
+//!   [`assert_relay_matches`], [`VerdictKind`]) and its target
+//!   [`relay_split`].
 
 mod answer;
 mod base64;
 mod parsers;
+mod relay;
 mod split;
 mod status;
 
 pub use self::answer::answer;
 pub use self::base64::{base64_body, base64_text};
 pub use self::parsers::{differential, parse, roundtrip};
+pub use self::relay::{VerdictKind, assert_relay_matches, relay, relay_split};
 pub use self::split::{
     Outcome, assert_same_outcome, collect, decode_raw, decode_transport, decoder_split, one_shot,
     split_at_cuts,
