@@ -62,6 +62,7 @@ pub const TARGETS: &[Target] = &[
     ("base64_text", base64_text),
     ("base64_body", base64_body),
     ("answer", answer),
+    ("relay_split", relay_split),
 ];
 
 /// The most body bytes (or base64 characters) a target that encodes or
