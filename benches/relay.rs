@@ -40,7 +40,8 @@
 //!   about 350 instructions raw, 1,100 base64, in the gate) is several
 //!   times a 1 KiB copy. Well above 1.0 at 1 MiB, run after run, would
 //!   mean the relay reads bytes it should only count; one run's 1.2× there
-//!   is usually a noisy `memcpy` (pin the process: `taskset -c 0`).
+//!   is usually a noisy `memcpy` (pin the bench to an idle core: `taskset
+//!   -c 1`, when a fuzzer or a build holds core 0).
 //! - For `base64_verify_body` and the transcoders the relay reads every
 //!   byte, so `relay / memcpy` is the price of decoding (or encoding) on
 //!   top of the copy, and `relay / base64 crate` says whether the streaming
