@@ -2,7 +2,8 @@
 //! equivalent (`Vec::with_capacity` + `extend_from_slice` of the header's
 //! big-endian words and the EMM), at EMM sizes 0 B, 64 B, 1 KiB, 64 KiB and
 //! 1 MiB: `encode_into` a caller's buffer, `write_to` a reused `Vec`
-//! (`BufMut`), and `to_vec`.
+//! (`BufMut`), and `to_vec`. Throughput counts the body's bytes: every one
+//! is written (the EMM is copied).
 //!
 //! Buffer placement: glibc's `memcpy` slows down several-fold when the
 //! destination lies a small distance *after* the source modulo 4 KiB
