@@ -1,7 +1,7 @@
 //! A mock `GetEMMs.cgi` license server, for trying `license_proxy` and
 //! for its tests and bench: it answers canned bodies chosen by the form
-//! field `case` of the request (see [`CASES`]), echoing the form's
-//! `asset_id`.
+//! field `case` of the request (see [`CASES`] for the well-behaved ones,
+//! [`FAULTS`] for the misbehaving ones), echoing the form's `asset_id`.
 //!
 //! ```text
 //! cargo run --example mock_upstream --features http
@@ -9,14 +9,21 @@
 //! curl -s -d 'asset_id=42&case=ok_1k' http://127.0.0.1:PORT/GetEMMs.cgi | head -c 60
 //! ```
 //!
+//! A few more form fields shape any case's wire bytes (see [`Shape`]):
+//! `split=N` cuts the body into two frames after its `N`th byte, with a
+//! pause between them (`pause_ms=MS`, 20 by default) so that the cut
+//! survives the sockets; `chunked=1` sends it without `Content-Length`;
+//! `answer_asset_id=N` answers for another asset than the one asked.
+//!
 //! It only ever listens on loopback.
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
+use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{LazyLock, Mutex, PoisonError};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -42,6 +49,21 @@ pub enum Delivery {
     Base64Frames(LineWrap),
 }
 
+impl Delivery {
+    /// Whether the body goes as base64 text.
+    pub const fn is_base64(self) -> bool {
+        matches!(self, Self::Base64(_) | Self::Base64Frames(_))
+    }
+
+    /// The layout of the text, for base64.
+    pub const fn wrap(self) -> Option<LineWrap> {
+        match self {
+            Self::Base64(wrap) | Self::Base64Frames(wrap) => Some(wrap),
+            Self::Raw | Self::RawFrames => None,
+        }
+    }
+}
+
 /// What the mock answers for one case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Answer {
@@ -62,35 +84,59 @@ pub enum Answer {
     Slow,
 }
 
-/// The canned cases, by the name a request gives in its `case` field.
+/// How the wire bytes of a one-frame answer are sent, besides their
+/// content: cut, paused, trickled, corrupted or cut short.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Shape {
+    /// The first frame ends after this many bytes; the rest follows after
+    /// `pause`.
+    pub cut: Option<usize>,
+    /// The pause after the first frame of a `cut`.
+    pub pause: Duration,
+    /// After the first frame (or from the first byte), the body goes out
+    /// this many bytes at a time, this far apart.
+    pub trickle: Option<(usize, Duration)>,
+    /// The connection is cut (the body fails) once this many bytes went
+    /// out, whatever the `Content-Length` promised.
+    pub close_after: Option<usize>,
+    /// The byte at this offset of the wire body becomes `*` (not base64).
+    pub corrupt_at: Option<usize>,
+    /// No `Content-Length`: chunked, even for a one-frame delivery.
+    pub chunked: bool,
+}
+
+impl Shape {
+    /// No shaping: the delivery's own frames.
+    pub const NONE: Shape = Shape {
+        cut: None,
+        pause: Duration::ZERO,
+        trickle: None,
+        close_after: None,
+        corrupt_at: None,
+        chunked: false,
+    };
+}
+
+/// The canned cases, by the name a request gives in its `case` field:
+/// `ok_<size>` is one line of base64, `_raw` raw bytes, `_mime` base64 in
+/// 76-column lines, each in one frame with `Content-Length`.
 pub const CASES: &[(&str, Answer)] = &[
     ("ok_0", body(1, Some(7), 0, Delivery::Raw)),
-    (
-        "ok_1k",
-        body(1, Some(7), 1024, Delivery::Base64(LineWrap::None)),
-    ),
-    ("ok_1k_raw", body(1, Some(7), 1024, Delivery::Raw)),
-    (
-        "ok_1k_mime",
-        body(1, Some(7), 1024, Delivery::Base64(LineWrap::Mime)),
-    ),
-    (
-        "ok_16k",
-        body(1, Some(7), 16 << 10, Delivery::Base64(LineWrap::None)),
-    ),
-    (
-        "ok_64k",
-        body(1, Some(7), 64 << 10, Delivery::Base64(LineWrap::None)),
-    ),
-    (
-        "ok_256k",
-        body(1, Some(7), 256 << 10, Delivery::Base64(LineWrap::None)),
-    ),
-    (
-        "ok_1m",
-        body(1, Some(7), 1 << 20, Delivery::Base64(LineWrap::None)),
-    ),
+    ("ok_1k", body(1, Some(7), 1 << 10, LINE)),
+    ("ok_1k_raw", body(1, Some(7), 1 << 10, Delivery::Raw)),
+    ("ok_1k_mime", body(1, Some(7), 1 << 10, MIME)),
+    ("ok_16k", body(1, Some(7), 16 << 10, LINE)),
+    ("ok_16k_raw", body(1, Some(7), 16 << 10, Delivery::Raw)),
+    ("ok_16k_mime", body(1, Some(7), 16 << 10, MIME)),
+    ("ok_64k", body(1, Some(7), 64 << 10, LINE)),
+    ("ok_64k_raw", body(1, Some(7), 64 << 10, Delivery::Raw)),
+    ("ok_64k_mime", body(1, Some(7), 64 << 10, MIME)),
+    ("ok_256k", body(1, Some(7), 256 << 10, LINE)),
+    ("ok_256k_raw", body(1, Some(7), 256 << 10, Delivery::Raw)),
+    ("ok_256k_mime", body(1, Some(7), 256 << 10, MIME)),
+    ("ok_1m", body(1, Some(7), 1 << 20, LINE)),
     ("ok_1m_raw", body(1, Some(9), 1 << 20, Delivery::Raw)),
+    ("ok_1m_mime", body(1, Some(7), 1 << 20, MIME)),
     ("chunked_raw", body(1, Some(7), 5000, Delivery::RawFrames)),
     (
         "chunked_b64",
@@ -100,14 +146,8 @@ pub const CASES: &[(&str, Answer)] = &[
         "chunked_b64_line",
         body(1, Some(7), 5000, Delivery::Base64Frames(LineWrap::None)),
     ),
-    (
-        "asset_not_found",
-        body(2, Some(0), 0, Delivery::Base64(LineWrap::None)),
-    ),
-    (
-        "short",
-        body(769, None, 0, Delivery::Base64(LineWrap::None)),
-    ),
+    ("asset_not_found", body(2, Some(0), 0, LINE)),
+    ("short", body(769, None, 0, LINE)),
     ("short_raw", body(600, None, 0, Delivery::Raw)),
     // status 1, asset id 0, then 2 of the key id's 4 bytes
     (
@@ -127,6 +167,94 @@ pub const CASES: &[(&str, Answer)] = &[
     ("slow", Answer::Slow),
 ];
 
+/// The misbehaving upstreams of the fault tests: a valid body sent badly.
+pub const FAULTS: &[(&str, Answer, Shape)] = &[
+    // 256 KiB of EMM, raw: 64 KiB, a pause (the proxy is forwarding by
+    // then), then the connection is cut at 128 KiB.
+    (
+        "close_mid_emm",
+        body(1, Some(7), 256 << 10, Delivery::Raw),
+        Shape {
+            cut: Some(64 << 10),
+            pause: Duration::from_millis(50),
+            close_after: Some(128 << 10),
+            ..Shape::NONE
+        },
+    ),
+    // The same as one line of base64, cut at 128 KiB of text.
+    (
+        "close_mid_emm_b64",
+        body(1, Some(7), 256 << 10, LINE),
+        Shape {
+            cut: Some(64 << 10),
+            pause: Duration::from_millis(50),
+            close_after: Some(128 << 10),
+            ..Shape::NONE
+        },
+    ),
+    // One line of base64 whose letter at 100 KiB is `*`.
+    (
+        "bad_base64_100k",
+        body(1, Some(7), 256 << 10, LINE),
+        Shape {
+            cut: Some(32 << 10),
+            pause: Duration::from_millis(20),
+            corrupt_at: Some(100 << 10),
+            ..Shape::NONE
+        },
+    ),
+    // The header and 4 KiB, then 256 bytes every 20 ms: 64 KiB of EMM
+    // take about 7 s.
+    (
+        "trickle",
+        body(1, Some(7), 64 << 10, LINE),
+        Shape {
+            cut: Some(4 << 10),
+            trickle: Some((256, Duration::from_millis(20))),
+            ..Shape::NONE
+        },
+    ),
+    // One byte every 100 ms from the first: the header takes 1.2 s.
+    (
+        "trickle_header",
+        body(1, Some(7), 1 << 10, Delivery::Raw),
+        Shape {
+            trickle: Some((1, Duration::from_millis(100))),
+            ..Shape::NONE
+        },
+    ),
+    // One line of base64 that ends with a lone letter: every group is
+    // good but the last, which only the end of the text shows.
+    (
+        "dangling_letter",
+        Answer::Bytes(b"AAAAAQAAACoAAAAHyv4AB", true),
+        Shape::NONE,
+    ),
+    // The header and 16 KiB of EMM, a pause of 500 ms, then the rest.
+    (
+        "pause_16k",
+        body(1, Some(7), 64 << 10, Delivery::Raw),
+        Shape {
+            cut: Some(12 + (16 << 10)),
+            pause: Duration::from_millis(500),
+            ..Shape::NONE
+        },
+    ),
+    // The same in one line of base64 (16 + 21,846 letters).
+    (
+        "pause_16k_b64",
+        body(1, Some(7), 64 << 10, LINE),
+        Shape {
+            cut: Some(16 + (16 << 10) * 4 / 3),
+            pause: Duration::from_millis(500),
+            ..Shape::NONE
+        },
+    ),
+];
+
+const LINE: Delivery = Delivery::Base64(LineWrap::None);
+const MIME: Delivery = Delivery::Base64(LineWrap::Mime);
+
 const fn body(
     license_status: u32,
     key_id: Option<u32>,
@@ -141,12 +269,23 @@ const fn body(
     }
 }
 
-/// The answer canned for `case`.
-pub fn answer(case: &str) -> Option<Answer> {
+/// The answer canned for `case`, and how it is sent.
+pub fn case(name: &str) -> Option<(Answer, Shape)> {
     CASES
         .iter()
-        .find(|(name, _)| *name == case)
-        .map(|&(_, answer)| answer)
+        .find(|(case, _)| *case == name)
+        .map(|&(_, answer)| (answer, Shape::NONE))
+        .or_else(|| {
+            FAULTS
+                .iter()
+                .find(|(case, ..)| *case == name)
+                .map(|&(_, answer, shape)| (answer, shape))
+        })
+}
+
+/// The answer canned for `case`.
+pub fn answer(name: &str) -> Option<Answer> {
+    case(name).map(|(answer, _)| answer)
 }
 
 /// The EMM bytes of a canned body of `len` bytes (a fixed pattern, so a
@@ -167,24 +306,53 @@ pub fn form_field<'a>(form: &'a str, name: &str) -> Option<&'a str> {
         .map(|(_, value)| value)
 }
 
-/// A body of frames given in advance: one type for every case.
+/// What one mock has seen, for the tests: its open connections, and the
+/// bodies dropped before their end (the proxy went away mid-body).
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Connections accepted and not closed yet.
+    pub connections: AtomicUsize,
+    /// Requests answered (headers sent).
+    pub requests: AtomicUsize,
+    /// Bodies dropped before all their frames went out.
+    pub cut_off: AtomicUsize,
+}
+
+/// One step of a body.
+enum Step {
+    Data(Bytes),
+    Pause(Duration),
+    /// The body fails: hyper cuts the connection.
+    Fail,
+}
+
+/// A body of steps given in advance: one type for every case.
 pub struct Frames {
-    frames: VecDeque<Bytes>,
+    steps: VecDeque<Step>,
     /// `Some` for a `Content-Length` answer, `None` for a chunked one.
     exact: Option<u64>,
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+    stats: Option<Arc<Stats>>,
 }
 
 impl Frames {
-    fn one(body: Bytes) -> Self {
+    fn new(steps: VecDeque<Step>, exact: Option<u64>) -> Self {
         Self {
-            exact: Some(body.len() as u64),
-            frames: VecDeque::from([body]),
+            steps,
+            exact,
+            sleep: None,
+            stats: None,
         }
     }
 
+    fn one(body: Bytes) -> Self {
+        let exact = Some(body.len() as u64);
+        Self::new(VecDeque::from([Step::Data(body)]), exact)
+    }
+
     /// `body` cut in frames of 1–4096 bytes drawn from `seed`.
-    fn random(body: Bytes, mut seed: u64) -> Self {
-        let mut frames = VecDeque::new();
+    fn random(body: Bytes, mut seed: u64) -> VecDeque<Step> {
+        let mut steps = VecDeque::new();
         let mut rest = body;
         while !rest.is_empty() {
             // xorshift64: deterministic, no dependency
@@ -192,28 +360,76 @@ impl Frames {
             seed ^= seed >> 7;
             seed ^= seed << 17;
             let take = (1 + seed % 4096) as usize;
-            frames.push_back(rest.split_to(take.min(rest.len())));
+            steps.push_back(Step::Data(rest.split_to(take.min(rest.len()))));
         }
-        Self {
-            frames,
-            exact: None,
+        steps
+    }
+
+    /// `body` sent as `shape` says.
+    fn shaped(body: Bytes, shape: &Shape) -> VecDeque<Step> {
+        let mut steps = VecDeque::new();
+        let mut rest = body;
+        let cut_short = shape.close_after.filter(|&limit| limit < rest.len());
+        if let Some(limit) = cut_short {
+            rest.truncate(limit);
         }
+        if let Some(cut) = shape.cut {
+            steps.push_back(Step::Data(rest.split_to(cut.min(rest.len()))));
+            if !shape.pause.is_zero() && !rest.is_empty() {
+                steps.push_back(Step::Pause(shape.pause));
+            }
+        }
+        match shape.trickle {
+            Some((piece, every)) => {
+                while !rest.is_empty() {
+                    steps.push_back(Step::Data(rest.split_to(piece.max(1).min(rest.len()))));
+                    if !rest.is_empty() {
+                        steps.push_back(Step::Pause(every));
+                    }
+                }
+            }
+            None => steps.push_back(Step::Data(rest)),
+        }
+        if cut_short.is_some() {
+            steps.push_back(Step::Fail);
+        }
+        steps
     }
 }
 
 impl Body for Frames {
     type Data = Bytes;
-    type Error = Infallible;
+    type Error = std::io::Error;
 
     fn poll_frame(
         mut self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
-        Poll::Ready(self.frames.pop_front().map(|frame| Ok(Frame::data(frame))))
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
+        loop {
+            if let Some(sleep) = self.sleep.as_mut() {
+                std::task::ready!(sleep.as_mut().poll(cx));
+                self.sleep = None;
+            }
+            match self.steps.pop_front() {
+                None => return Poll::Ready(None),
+                Some(Step::Data(data)) if data.is_empty() => {}
+                Some(Step::Data(data)) => return Poll::Ready(Some(Ok(Frame::data(data)))),
+                Some(Step::Pause(pause)) => self.sleep = Some(Box::pin(tokio::time::sleep(pause))),
+                Some(Step::Fail) => {
+                    return Poll::Ready(Some(Err(std::io::Error::other(
+                        "mock upstream: connection cut mid-body",
+                    ))));
+                }
+            }
+        }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.frames.is_empty()
+        self.sleep.is_none()
+            && self
+                .steps
+                .iter()
+                .all(|step| matches!(step, Step::Data(data) if data.is_empty()))
     }
 
     fn size_hint(&self) -> SizeHint {
@@ -221,12 +437,22 @@ impl Body for Frames {
     }
 }
 
+impl Drop for Frames {
+    fn drop(&mut self) {
+        if let Some(stats) = &self.stats
+            && !self.is_end_stream()
+        {
+            stats.cut_off.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
 /// The bytes of a canned body as they go on the wire, and whether they
 /// are base64 text.
 fn encode(response: &Response<'_>, delivery: Delivery) -> (Bytes, bool) {
-    match delivery {
-        Delivery::Raw | Delivery::RawFrames => (Bytes::from(response.to_vec()), false),
-        Delivery::Base64(wrap) | Delivery::Base64Frames(wrap) => {
+    match delivery.wrap() {
+        None => (Bytes::from(response.to_vec()), false),
+        Some(wrap) => {
             let mut text = Vec::new();
             response.encode_base64(wrap, &mut text);
             (Bytes::from(text), true)
@@ -239,7 +465,7 @@ fn encode(response: &Response<'_>, delivery: Delivery) -> (Bytes, bool) {
 /// `Bytes` clone): a real license server's answers cost the proxy's
 /// machine nothing, so the bench measures the proxy and not the mock. The
 /// cache holds at most 1,024 bodies; it is emptied when full.
-fn canned(answer: Answer, asset_id: u32) -> (Bytes, bool) {
+pub fn canned(answer: Answer, asset_id: u32) -> (Bytes, bool) {
     type Cache = HashMap<(Answer, u32), (Bytes, bool)>;
     static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
     let mut cache = CACHE.lock().unwrap_or_else(PoisonError::into_inner);
@@ -272,14 +498,48 @@ fn canned(answer: Answer, asset_id: u32) -> (Bytes, bool) {
     body
 }
 
+/// The wire bytes the mock sends for `case` and `asset_id` (its shape's
+/// corruption included, a cut short left out), and whether they are base64.
+pub fn wire(case_name: &str, asset_id: u32) -> Option<(Bytes, bool)> {
+    let (answer, shape) = case(case_name)?;
+    let (bytes, base64) = canned(answer, asset_id);
+    Some((corrupt(bytes, &shape), base64))
+}
+
+fn corrupt(bytes: Bytes, shape: &Shape) -> Bytes {
+    match shape.corrupt_at {
+        Some(at) if at < bytes.len() => {
+            let mut bad = bytes.to_vec();
+            bad[at] = b'*';
+            Bytes::from(bad)
+        }
+        _ => bytes,
+    }
+}
+
+/// The shape a request's own fields ask for, over the case's.
+fn requested_shape(form: &str, mut shape: Shape) -> Shape {
+    let number = |name| form_field(form, name).and_then(|v| v.parse::<u64>().ok());
+    if let Some(split) = number("split") {
+        shape.cut = Some(split as usize);
+        shape.pause = Duration::from_millis(number("pause_ms").unwrap_or(20));
+    }
+    if number("chunked") == Some(1) {
+        shape.chunked = true;
+    }
+    shape
+}
+
 /// The HTTP answer for one request.
 async fn respond(form: &str, slow: Duration, seed: u64) -> http::Response<Frames> {
-    let asset_id = form_field(form, "asset_id")
+    let asset_id = form_field(form, "answer_asset_id")
+        .or_else(|| form_field(form, "asset_id"))
         .and_then(|id| id.parse().ok())
         .unwrap_or(0);
-    let Some(answer) = form_field(form, "case").and_then(answer) else {
+    let Some((answer, shape)) = form_field(form, "case").and_then(case) else {
         return status(404);
     };
+    let shape = requested_shape(form, shape);
     let delivery = match answer {
         Answer::HttpStatus(code) => return status(code),
         Answer::Slow => {
@@ -290,10 +550,21 @@ async fn respond(form: &str, slow: Duration, seed: u64) -> http::Response<Frames
         Answer::Body { delivery, .. } => delivery,
     };
     let (bytes, base64) = canned(answer, asset_id);
+    let bytes = corrupt(bytes, &shape);
+    let len = bytes.len() as u64;
     let frames = match delivery {
-        Delivery::Raw | Delivery::Base64(_) => Frames::one(bytes),
-        Delivery::RawFrames | Delivery::Base64Frames(_) => Frames::random(bytes, seed),
+        Delivery::Raw | Delivery::Base64(_) if shape == Shape::NONE => Frames::one(bytes),
+        Delivery::Raw | Delivery::Base64(_) => {
+            Frames::new(Frames::shaped(bytes, &shape), Some(len))
+        }
+        Delivery::RawFrames | Delivery::Base64Frames(_) => {
+            Frames::new(Frames::random(bytes, seed), None)
+        }
     };
+    let mut frames = frames;
+    if shape.chunked {
+        frames.exact = None;
+    }
     let mut answer = http::Response::new(frames);
     let headers = answer.headers_mut();
     if base64 {
@@ -320,26 +591,40 @@ fn status(code: u16) -> http::Response<Frames> {
 /// Serves the canned cases on `listener` until the task is dropped. A
 /// `slow` request waits `slow` before its headers.
 pub async fn serve(listener: TcpListener, slow: Duration) {
+    serve_with(listener, slow, Arc::default()).await;
+}
+
+/// [`serve`], counting what happens in `stats`.
+pub async fn serve_with(listener: TcpListener, slow: Duration, stats: Arc<Stats>) {
     static REQUESTS: AtomicU64 = AtomicU64::new(0x9E37_79B9_7F4A_7C15);
     loop {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
+        let _ = stream.set_nodelay(true);
+        stats.connections.fetch_add(1, Ordering::Relaxed);
+        let stats = Arc::clone(&stats);
         tokio::spawn(async move {
-            let service = service_fn(
-                move |request: http::Request<hyper::body::Incoming>| async move {
+            let counted = Arc::clone(&stats);
+            let service = service_fn(move |request: http::Request<hyper::body::Incoming>| {
+                let stats = Arc::clone(&counted);
+                async move {
                     let seed = REQUESTS.fetch_add(1, Ordering::Relaxed);
                     let form = match request.into_body().collect().await {
                         Ok(collected) => collected.to_bytes(),
                         Err(_) => Bytes::new(),
                     };
                     let form = std::str::from_utf8(&form).unwrap_or("");
-                    Ok::<_, Infallible>(respond(form, slow, seed | 1).await)
-                },
-            );
+                    let mut answer = respond(form, slow, seed | 1).await;
+                    stats.requests.fetch_add(1, Ordering::Relaxed);
+                    answer.body_mut().stats = Some(stats);
+                    Ok::<_, Infallible>(answer)
+                }
+            });
             let _ = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
+            stats.connections.fetch_sub(1, Ordering::Relaxed);
         });
     }
 }
