@@ -196,7 +196,10 @@ fn test_answers_that_are_not_relayed_and_errors_before_the_verdict() {
             sent: 0
         }
     );
-    assert!(error.to_string().starts_with("truncated GetEMMs body"), "{error}");
+    assert!(
+        error.to_string().starts_with("truncated GetEMMs body"),
+        "{error}"
+    );
 
     // The header says base64 but the text is not: the decoders' error.
     let error = ask(&mut proxy, Answer::Bytes(b"AAAA*AAA", "base64"), None).unwrap_err();
