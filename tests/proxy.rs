@@ -249,7 +249,6 @@ enum Want {
 fn relay_expected(case: &str, asset_id: u32, raw: bool) -> Want {
     match mock_upstream::answer(case).unwrap() {
         _ if asset_id == DENIED => Want::Complete(refusal(600, DENIED, raw)),
-        _ if known_short_form_bug(case, raw) => Want::Complete(refusal(520, asset_id, raw)),
         Answer::Body { emm_len, .. } if emm_len <= 1 << 20 => {
             Want::Complete(relayed(case, asset_id, raw))
         }
@@ -261,27 +260,13 @@ fn relay_expected(case: &str, asset_id: u32, raw: bool) -> Want {
     }
 }
 
-/// KNOWN BUG, in `src/http/relay/body.rs` (`RelayBody::send`): the last
-/// frame's buffer is sized with `Transcoder::finish_bound()` taken *before*
-/// the frame is transcoded, when nothing is carried yet; a raw short form
-/// (decided at the end of the body, its 8 bytes and the encoder's finish
-/// in one call) to a base64 client then fails with `BufferTooSmall` in
-/// `decide`, and the proxy refuses it with 520 instead of forwarding it
-/// (or, for a denied asset id in the header, instead of the 600). The
-/// expectations here say what happens today;
-/// `test_raw_short_form_to_a_base64_client` (ignored) says what must.
-/// Make this `false` once it is fixed.
-fn known_short_form_bug(case: &str, raw: bool) -> bool {
-    !raw && case == "short_raw"
-}
-
 /// Whether the load run's client must decode the upstream's own body.
-fn forwarded(case: &str, asset_id: u32, raw: bool) -> bool {
+fn forwarded(case: &str, asset_id: u32) -> bool {
     let valid = matches!(
         mock_upstream::answer(case),
         Some(Answer::Body { emm_len, .. }) if emm_len <= 1 << 20
     );
-    valid && asset_id != DENIED && !known_short_form_bug(case, raw)
+    valid && asset_id != DENIED
 }
 
 /// What buffered mode answers: the upstream's body decoded and
@@ -483,10 +468,7 @@ async fn test_denied_asset_in_the_upstream_header() {
                 let reply = ask_form(&client, setup.proxy, form, raw.then_some("binary"))
                     .await
                     .unwrap();
-                let want = match known_short_form_bug(case, raw) {
-                    true => Want::Complete(refusal(520, 42, raw)),
-                    false => Want::Complete(refusal(600, DENIED, raw)),
-                };
+                let want = Want::Complete(refusal(600, DENIED, raw));
                 check(&format!("{case} for asset 13"), raw, &reply, &want);
                 assert!(reply.headers.contains_key("content-length"), "{case}");
             }
@@ -849,9 +831,9 @@ async fn test_first_byte_before_the_upstream_pause() {
 }
 
 /// A raw short form, forwarded or refused by the header's asset id, to a
-/// base64 client: see [`known_short_form_bug`].
+/// base64 client: the refusal or the body, never a 520 (the last frame of
+/// a transcoded body once had no room for the encoder's end).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "RelayBody::send sizes the last frame before the transcoder carries (src/http/relay/body.rs)"]
 async fn test_raw_short_form_to_a_base64_client() {
     bounded(async {
         let setup = start(&[], Duration::from_secs(1)).await;
@@ -925,16 +907,12 @@ fn load_case(i: usize) -> (&'static str, u32, bool) {
 
 /// The header and EMM a client must decode for a case: the upstream's
 /// canned body, or the refusal.
-fn expected_decoded(case: &str, asset_id: u32, raw: bool) -> Option<(Header, Vec<u8>)> {
+fn expected_decoded(case: &str, asset_id: u32) -> Option<(Header, Vec<u8>)> {
     let answer = mock_upstream::answer(case).unwrap();
     match answer {
         _ if asset_id == DENIED => {
             Some((Header::short(LicenseStatus::from(600), DENIED), Vec::new()))
         }
-        _ if known_short_form_bug(case, raw) => Some((
-            Header::short(LicenseStatus::from(520), asset_id),
-            Vec::new(),
-        )),
         Answer::Body {
             license_status,
             key_id,
@@ -1010,14 +988,14 @@ async fn test_load_5000_requests_64_concurrent() {
                         let form = format!("asset_id={asset_id}&case={case}");
                         let sent = Instant::now();
                         let reply = ask_form(&client, proxy, form, raw.then_some("binary")).await;
-                        let fate = match (reply, expected_decoded(case, asset_id, raw)) {
+                        let fate = match (reply, expected_decoded(case, asset_id)) {
                             (Err(_), _) => Fate::Lost,
                             (Ok(reply), _) if reply.status != StatusCode::OK => Fate::Garbled,
                             (Ok(reply), None) if !reply.complete => Fate::Aborted,
                             (Ok(_), None) => Fate::Garbled,
                             (Ok(reply), Some(_)) if !reply.complete => Fate::Lost,
                             (Ok(reply), Some(want)) => match decode(&reply.body, raw) {
-                                Ok(got) if got == want && forwarded(case, asset_id, raw) => {
+                                Ok(got) if got == want && forwarded(case, asset_id) => {
                                     Fate::Forwarded
                                 }
                                 Ok(got) if got == want => Fate::Refused,
@@ -1058,8 +1036,8 @@ async fn test_load_5000_requests_64_concurrent() {
         assert_eq!((count(Fate::Lost), count(Fate::Garbled)), (0, 0));
         let over_a_limit = (0..REQUESTS)
             .filter(|&i| {
-                let (case, asset_id, raw) = load_case(i);
-                expected_decoded(case, asset_id, raw).is_none()
+                let (case, asset_id, _) = load_case(i);
+                expected_decoded(case, asset_id).is_none()
             })
             .count();
         assert_eq!(count(Fate::Aborted), over_a_limit);

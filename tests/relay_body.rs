@@ -496,3 +496,16 @@ fn test_untouched_bodies_pass_as_they_are() {
     assert!(error.is_none());
     assert_eq!(concat(&out), b"<html>503</html>");
 }
+
+/// A raw short form is decided at the end, where its 8 bytes and the
+/// encoder's end go out in one frame: that frame has room for both.
+#[test]
+fn test_a_raw_short_form_to_a_base64_client() {
+    let upstream = Upstream::new([Bytes::from_static(&[0, 0, 2, 0x58, 0, 0, 0, 0])]);
+    let mut relay =
+        relayed(upstream, Transport::Raw, forward).with_encoding(Encoding::Base64(LineWrap::Mime));
+    decide(&mut relay).unwrap();
+    let (out, _, error) = drain(&mut relay);
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(concat(&out), b"AAACWAAAAAA=\n");
+}

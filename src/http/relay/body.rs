@@ -312,7 +312,9 @@ where
         let part = part.unwrap_or_default();
         let mut bound = transcoder.output_bound(held.len().saturating_add(part.len()));
         if last {
-            bound = bound.saturating_add(transcoder.finish_bound());
+            // The end of the text after this frame's bytes: the carry they
+            // leave is not known yet, so room for the largest end.
+            bound = bound.saturating_add(crate::base64::EncodeStream::FINISH_BOUND);
         }
         let mut out = BytesMut::zeroed(bound);
         let failed = |error| RelayBodyError::Transcode { error, sent };
