@@ -35,7 +35,7 @@
 //!   by the crate's streaming base64 rules, through a fixed stack buffer.
 //!
 //! # The trade-off against reading the whole body
-//! [`BodyReader`](crate::http::BodyReader) (feature `http`) waits for the
+//! `http::BodyReader` (feature `http`) waits for the
 //! end of the body, so it refuses a bad body cleanly, with a well-formed
 //! refusal. A relay forwards as it goes: an error found **after forwarding
 //! has begun** ([`Relay::forwarded`] is not 0: a bad letter at
@@ -51,7 +51,7 @@
 //! and [`Base64Stream`](crate::base64::Base64Stream): a body that ends
 //! before its header, or whose header text is not base64, fails with the
 //! error [`Response::parse_with`](crate::Response::parse_with) or
-//! [`Response::parse_base64`](crate::Response::parse_base64) gives (same
+//! `Response::parse_base64` (`alloc`) gives (same
 //! kind, same offset). So do later errors at [`Verify::Body`], and
 //! `max_emm_len` for raw bodies. For base64 at [`Verify::Header`],
 //! `max_emm_len` is held against an upper bound of the EMM, `3/4` of the

@@ -19,7 +19,7 @@ enum Direction {
 
 /// Turns a relayed body from the transport it came in into the encoding a
 /// client asked for, chunk by chunk: raw to base64 (laid out by a
-/// [`LineWrap`](crate::base64::LineWrap), as [`Response::encode_base64`](crate::Response::encode_base64)
+/// [`LineWrap`](crate::base64::LineWrap), as `Response::encode_base64` (`alloc`)
 /// writes it) or base64 to raw (as [`Response::encode_into`](crate::Response::encode_into)
 /// writes it). Feed it what the [`Relay`](super::Relay) gives to forward,
 /// in order; `no_std`, no allocation: it writes into the caller's buffer.
