@@ -106,3 +106,49 @@ impl core::error::Error for RelayError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::string::ToString;
+
+    use super::*;
+
+    #[test]
+    fn test_each_message_is_one_line_with_its_offset() {
+        let hold = RelayError::HoldBack {
+            letters: 3,
+            bound: 64,
+        };
+        assert_eq!(
+            hold.to_string(),
+            "GetEMMs header too spread out: expected its 16 base64 letters within the first \
+             64 bytes of text, got 3; refused at byte offset 64"
+        );
+        assert_eq!(hold.offset(), 64);
+        let long = RelayError::BodyTooLong { len: 9, limit: 8 };
+        assert_eq!(
+            long.to_string(),
+            "GetEMMs body too long: expected at most 8 bytes, got at least 9; refused at byte offset 8"
+        );
+        assert_eq!(long.offset(), 8);
+        let form = RelayError::FormChange {
+            from: Form::Short,
+            to: Form::Full,
+        };
+        assert_eq!(
+            form.to_string(),
+            "rewrite refused: expected a header of the upstream's form, short (8 bytes), got \
+             full (12-byte header); it would change the body's length (at byte offset 0)"
+        );
+        assert_eq!(form.offset(), 0);
+        let body = RelayError::from(Error::EmmTooLong { len: 3, limit: 2 });
+        assert_eq!(
+            body.to_string(),
+            Error::EmmTooLong { len: 3, limit: 2 }.to_string()
+        );
+        assert_eq!(body.offset(), 14);
+        assert!(core::error::Error::source(&body).is_some());
+        assert!(core::error::Error::source(&form).is_none());
+    }
+}
