@@ -77,8 +77,7 @@ use clap::{Parser, ValueEnum};
 use getemms::Encoding;
 use getemms::base64::LineWrap;
 use getemms::http::{
-    BodyReader, ClientEncoding, ReadError, RelayBody, RelayLayer, RelayService, RelayServiceError,
-    build_response,
+    BodyReader, ClientEncoding, ReadError, RelayBody, RelayLayer, RelayServiceError, build_response,
 };
 use getemms::relay::{Policy, RelayOptions, Verdict, Verify};
 use getemms::{Header, LicenseStatus, Options, Response, Transport};
@@ -329,20 +328,24 @@ fn deny_file(path: &str) -> Result<Ids, String> {
 }
 
 /// The relay's policy: the deny list on the upstream's header, then the
-/// status rewrites. Cloned per request (two `Arc`s).
+/// status rewrites. Cloned per request (one `Arc`).
 #[derive(Debug, Clone)]
-pub struct ProxyPolicy {
-    deny: Arc<HashSet<u32>>,
+pub struct ProxyPolicy(Arc<Rules>);
+
+#[derive(Debug)]
+struct Rules {
+    deny: HashSet<u32>,
     deny_code: LicenseStatus,
-    map_status: Arc<HashMap<LicenseStatus, LicenseStatus>>,
+    map_status: HashMap<LicenseStatus, LicenseStatus>,
 }
 
 impl Policy for ProxyPolicy {
     fn verdict(&mut self, header: &Header) -> Verdict {
-        if self.deny.contains(&header.asset_id) {
-            return Verdict::Reject(Header::short(self.deny_code, header.asset_id));
+        let rules = &*self.0;
+        if rules.deny.contains(&header.asset_id) {
+            return Verdict::Reject(Header::short(rules.deny_code, header.asset_id));
         }
-        match self.map_status.get(&header.license_status) {
+        match rules.map_status.get(&header.license_status) {
             // Same form: the rewrite keeps the body's length.
             Some(&to) => Verdict::Rewrite(Header {
                 license_status: to,
@@ -358,19 +361,20 @@ type HttpClient = Client<HttpConnector, Full<Bytes>>;
 struct Proxy {
     config: Config,
     client: HttpClient,
-    /// The client wrapped by the relay layer: cloned per request.
-    relay: RelayService<HttpClient, ProxyPolicy>,
+    /// Applied per request to the borrowed client (`&Client` is a tower
+    /// service too): a clone of the policy, no clone of the client.
+    relay: RelayLayer<ProxyPolicy>,
 }
 
 /// The proxy's routes: `POST /GetEMMs.cgi`.
 pub fn router(config: Config) -> Router {
     let client = Client::builder(TokioExecutor::new()).build_http();
-    let policy = ProxyPolicy {
-        deny: Arc::new(config.deny.clone()),
+    let policy = ProxyPolicy(Arc::new(Rules {
+        deny: config.deny.clone(),
         deny_code: config.deny_code,
-        map_status: Arc::new(config.map_status.clone()),
-    };
-    let relay = RelayLayer::new(config.relay_options(), policy).layer(client.clone());
+        map_status: config.map_status.clone(),
+    }));
+    let relay = RelayLayer::new(config.relay_options(), policy);
     let proxy = Arc::new(Proxy {
         config,
         client,
@@ -581,7 +585,7 @@ async fn relay(
         .extensions_mut()
         .insert(ClientEncoding(exchange.encoding));
     let deadline = exchange.started + config.timeout;
-    let mut service = proxy.relay.clone();
+    let mut service = proxy.relay.layer(&proxy.client);
     let call = async {
         poll_fn(|cx| service.poll_ready(cx)).await?;
         service.call(request).await
@@ -611,8 +615,15 @@ async fn relay(
     if let Some(limit) = over_limit(config, &body) {
         return refuse(config, &exchange, &Failure::Limit(limit));
     }
-    for hop_by_hop in HOP_BY_HOP {
-        parts.headers.remove(hop_by_hop);
+    // One pass over the few headers; a removal only for those present.
+    let hop_by_hop: Vec<HeaderName> = parts
+        .headers
+        .keys()
+        .filter(|name| HOP_BY_HOP.contains(name))
+        .cloned()
+        .collect();
+    for name in hop_by_hop {
+        parts.headers.remove(name);
     }
     let base64_upstream = body.relay().map(|relay| relay.transport()) == Some(Transport::Base64);
     let hold_last = config.verify == Verify::Body
@@ -723,6 +734,9 @@ impl Relayed {
             return;
         }
         self.logged = true;
+        if !tracing::enabled!(tracing::Level::INFO) {
+            return;
+        }
         let Some(body) = &self.body else {
             return;
         };
