@@ -11,7 +11,7 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
 use getemms::base64::LineWrap;
 use getemms::fuzzing::{VerdictKind, assert_relay_matches, split_at_cuts};
 use getemms::relay::{
-    ForwardAll, HOLD_BACK, Policy, Relay, RelayError, RelayOptions, Verdict, Verify,
+    ForwardAll, HOLD_BACK, Policy, Relay, RelayError, RelayOptions, Relayed, Verdict, Verify,
 };
 use getemms::{Error, Form, Header, LicenseStatus, Options, Response, Transport};
 use proptest::prelude::*;
@@ -593,5 +593,17 @@ fn a_chunk_larger_than_the_verify_buffer_is_checked_whole() {
                 limit: 9_999
             }))
         );
+    }
+}
+
+#[test]
+fn relayed_counts_held_and_chunk_bytes() {
+    let nothing = Relayed::default();
+    assert!(nothing.is_empty());
+    assert_eq!(nothing.len(), 0);
+    for (held, chunk) in [(&b"ab"[..], &b""[..]), (b"", b"c"), (b"ab", b"c")] {
+        let relayed = Relayed { held, chunk };
+        assert!(!relayed.is_empty());
+        assert_eq!(relayed.len(), held.len() + chunk.len());
     }
 }

@@ -323,23 +323,20 @@ impl<P: Policy> Relay<P> {
         let (end, letters) = header_text_end(chunk, wanted);
         let room = self.held.room();
         let head = chunk.get(..end.min(room)).unwrap_or(chunk);
-        let letters = if end > room {
-            head.iter().filter(|&&c| is_alphabet(c)).count()
-        } else {
-            letters
-        };
         // 64 characters, with 3 carried, decode to at most 48 bytes.
         let mut bytes = [0u8; HOLD_BACK];
         let decoded = self.base64.decode_chunk(head, &mut bytes)?;
         let progress = self.decoder.feed(bytes.get(..decoded).unwrap_or(&[]))?;
         self.held.push(head);
-        self.letters += letters;
         if end > room {
+            // The letters within the bound, for the message.
+            self.letters += head.iter().filter(|&&c| is_alphabet(c)).count();
             return Err(RelayError::HoldBack {
                 letters: self.letters,
                 bound: super::HOLD_BACK,
             });
         }
+        self.letters += letters;
         match progress.header {
             Some(header) => {
                 let out = self.after_header(header, earlier, end)?;
@@ -465,7 +462,9 @@ impl<P: Policy> Relay<P> {
                 self.options.options.check_emm_len(seen)?;
                 self.emm_len = seen;
             }
-            (Transport::Base64, Verify::Header) => {}
+            // Raw: the decoder saw every byte and checks the end. Base64 at
+            // header level: it saw the header alone, a whole body of an
+            // empty EMM, so it finishes (the text was counted as it came).
             _ => {
                 self.decoder.finish()?;
             }
