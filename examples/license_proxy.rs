@@ -625,12 +625,7 @@ async fn relay(
     for name in hop_by_hop {
         parts.headers.remove(name);
     }
-    let base64_upstream = body.relay().map(|relay| relay.transport()) == Some(Transport::Base64);
-    let hold_last = config.verify == Verify::Body
-        && base64_upstream
-        && matches!(exchange.encoding, Encoding::Base64(_));
     let body = Relayed {
-        hold_last,
         length: http_body::Body::size_hint(&body).exact(),
         body: Some(body),
         deadline,
@@ -638,7 +633,6 @@ async fn relay(
         sleep: None,
         started: exchange.started,
         sent: 0,
-        last: None,
         logged: false,
         _in_flight: in_flight,
     };
@@ -690,16 +684,6 @@ struct Relayed {
     length: Option<u64>,
     /// Bytes yielded.
     sent: u64,
-    /// Whether the frame that reaches `length` is held until the relay has
-    /// seen the end of the upstream body, so that a bad end aborts the body
-    /// without it. Only a base64 text at `--verify body` sent on as it came
-    /// has anything checked at its end (its last group); `RelayBody` checks
-    /// it only when polled after the last frame, which hyper, its
-    /// `Content-Length` sent, does not do. Holding costs the wait for the
-    /// upstream connection to report the end, so it is done only there.
-    hold_last: bool,
-    /// The frame held, while the end is awaited.
-    last: Option<Frame<Bytes>>,
     deadline: Instant,
     timeout: Duration,
     /// Armed the first time the upstream keeps the body waiting.
@@ -783,94 +767,52 @@ impl http_body::Body for Relayed {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
         let this = self.get_mut();
-        loop {
-            let Some(body) = this.body.as_mut() else {
-                return Poll::Ready(None);
-            };
-            match Pin::new(body).poll_frame(cx) {
-                Poll::Ready(Some(Ok(frame))) => {
-                    let len = frame.data_ref().map_or(0, |data| data.len() as u64);
-                    if this.hold_last
-                        && this.last.is_none()
-                        && len > 0
-                        && this.length == Some(this.sent + len)
-                    {
-                        // The announced length is reached: hyper will not
-                        // ask again, so the relay's end-of-body checks
-                        // must run before this frame goes out.
-                        this.last = Some(frame);
-                        continue;
-                    }
-                    let frame = match this.last.take() {
-                        // A frame after the held one (trailers): the held
-                        // one goes first, this one is held in its place.
-                        Some(last) => {
-                            this.last = Some(frame);
-                            last
-                        }
-                        None => frame,
-                    };
-                    this.sent += frame.data_ref().map_or(0, |data| data.len() as u64);
-                    return Poll::Ready(Some(Ok(frame)));
+        let Some(body) = this.body.as_mut() else {
+            return Poll::Ready(None);
+        };
+        // `RelayBody` runs its end-of-body checks before the frame that
+        // reaches an announced length: an error there means that frame
+        // never goes out.
+        match Pin::new(body).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                this.sent += frame.data_ref().map_or(0, |data| data.len() as u64);
+                Poll::Ready(Some(Ok(frame)))
+            }
+            Poll::Ready(Some(Err(error))) => {
+                this.log(Some(&error.to_string()));
+                Poll::Ready(Some(Err(Box::new(error))))
+            }
+            Poll::Ready(None) => {
+                this.log(None);
+                Poll::Ready(None)
+            }
+            Poll::Pending => {
+                let deadline = this.deadline;
+                let sleep = this
+                    .sleep
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+                if sleep.as_mut().poll(cx).is_pending() {
+                    return Poll::Pending;
                 }
-                Poll::Ready(Some(Err(error))) => {
-                    // The held last frame never goes out: the body is aborted.
-                    this.last = None;
-                    this.log(Some(&error.to_string()));
-                    return Poll::Ready(Some(Err(Box::new(error))));
-                }
-                Poll::Ready(None) => {
-                    let last = this.last.take();
-                    this.sent += last
-                        .as_ref()
-                        .and_then(Frame::data_ref)
-                        .map_or(0, |data| data.len() as u64);
-                    this.log(None);
-                    return Poll::Ready(last.map(Ok));
-                }
-                Poll::Pending => {
-                    let deadline = this.deadline;
-                    let sleep = this
-                        .sleep
-                        .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
-                    if sleep.as_mut().poll(cx).is_pending() {
-                        return Poll::Pending;
-                    }
-                    let error = TimedOut(this.timeout);
-                    this.log(Some(&error.to_string()));
-                    // Drops the upstream body: its connection is closed.
-                    this.body = None;
-                    this.last = None;
-                    return Poll::Ready(Some(Err(Box::new(error))));
-                }
+                let error = TimedOut(this.timeout);
+                this.log(Some(&error.to_string()));
+                // Drops the upstream body: its connection is closed.
+                this.body = None;
+                Poll::Ready(Some(Err(Box::new(error))))
             }
         }
     }
 
     fn is_end_stream(&self) -> bool {
-        self.last.is_none()
-            && self
-                .body
-                .as_ref()
-                .is_none_or(http_body::Body::is_end_stream)
+        self.body
+            .as_ref()
+            .is_none_or(http_body::Body::is_end_stream)
     }
 
     fn size_hint(&self) -> SizeHint {
-        let held = self
-            .last
+        self.body
             .as_ref()
-            .and_then(Frame::data_ref)
-            .map_or(0, |data| data.len() as u64);
-        let inner = self
-            .body
-            .as_ref()
-            .map_or_else(|| SizeHint::with_exact(0), http_body::Body::size_hint);
-        let mut hint = SizeHint::new();
-        hint.set_lower(inner.lower().saturating_add(held));
-        if let Some(upper) = inner.upper() {
-            hint.set_upper(upper.saturating_add(held));
-        }
-        hint
+            .map_or_else(|| SizeHint::with_exact(0), http_body::Body::size_hint)
     }
 }
 

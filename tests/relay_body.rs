@@ -86,6 +86,11 @@ impl Body for Upstream {
     fn size_hint(&self) -> SizeHint {
         self.hint
     }
+
+    /// As hyper's body of a `Content-Length`: ended once that length came.
+    fn is_end_stream(&self) -> bool {
+        self.frames.is_empty() && self.hint.exact() == Some(0)
+    }
 }
 
 type Relayed = RelayBody<Upstream, fn(&Header) -> Verdict>;
@@ -508,4 +513,132 @@ fn test_a_raw_short_form_to_a_base64_client() {
     let (out, _, error) = drain(&mut relay);
     assert!(error.is_none(), "{error:?}");
     assert_eq!(concat(&out), b"AAACWAAAAAA=\n");
+}
+
+#[test]
+fn test_decide_reads_the_upstream_only_up_to_the_header() {
+    let whole = Bytes::from(body(&emm(3000), Encoding::Raw));
+    let frames: Vec<Bytes> = (0..whole.len())
+        .step_by(100)
+        .map(|at| whole.slice(at..(at + 100).min(whole.len())))
+        .collect();
+    for policy in [forward as fn(&Header) -> Verdict, rewrite] {
+        let mut relay = relayed(Upstream::new(frames.clone()), Transport::Raw, policy);
+        decide(&mut relay).unwrap();
+        // One frame read, the one with the header; it waits to be sent.
+        assert_eq!(relay.relay().map(|r| r.received()), Some(100));
+        assert_eq!(relay.sent(), 0);
+        assert!(relay.verdict().is_some());
+        let (out, _, error) = drain(&mut relay);
+        assert!(error.is_none());
+        assert_eq!(relay.sent(), whole.len() as u64);
+        assert_eq!(out.iter().map(Bytes::len).sum::<usize>(), whole.len());
+        assert_eq!(concat(&out)[12..], whole[12..]);
+    }
+}
+
+/// Frames each in a `Vec` of its own, as `Bytes::from(Vec)` makes them:
+/// a clone or slice of one would allocate its shared storage.
+fn vec_frames(count: usize, base64: bool) -> Upstream {
+    let head: &[u8] = if base64 {
+        b"AAAAAQAAMDkAAAAH"
+    } else {
+        &[0, 0, 0, 1, 0, 0, 0x30, 0x39, 0, 0, 0, 7]
+    };
+    let fill = if base64 { b'A' } else { 0xA5 };
+    let mut frames = vec![Bytes::copy_from_slice(head)];
+    frames.extend((0..count).map(|_| Bytes::from(vec![fill; 1024])));
+    Upstream::new(frames)
+}
+
+#[test]
+fn test_whole_frames_go_on_without_a_clone() {
+    for base64 in [false, true] {
+        let transport = if base64 {
+            Transport::Base64
+        } else {
+            Transport::Raw
+        };
+        // The client's encoding set to the upstream's is no transcoding.
+        let same = if base64 {
+            Encoding::Base64(LineWrap::None)
+        } else {
+            Encoding::Raw
+        };
+        for encoding in [None, Some(same)] {
+            let count = |frames| {
+                let options = RelayOptions::new(transport);
+                let mut relay = RelayBody::new(vec_frames(frames, base64), options, rewrite);
+                if let Some(encoding) = encoding {
+                    relay = relay.with_encoding(encoding);
+                }
+                let mut cx = Context::from_waker(Waker::noop());
+                let before = allocations();
+                let mut total = 0;
+                while let Poll::Ready(Some(frame)) = Pin::new(&mut relay).poll_frame(&mut cx) {
+                    total += frame.unwrap().into_data().map_or(0, |d| d.len());
+                }
+                assert_eq!(total, if base64 { 16 } else { 12 } + frames * 1024);
+                allocations() - before
+            };
+            // The rewritten header's frame, whatever the number of frames.
+            assert_eq!(
+                (count(1), count(64)),
+                (1, 1),
+                "base64 {base64}, {encoding:?}"
+            );
+        }
+    }
+}
+
+/// Polls `body` as hyper does for a response of `length` bytes: no more
+/// once that many are sent. The bytes sent, and the error if one came.
+fn send_as_hyper<B: Body<Data = Bytes> + Unpin>(
+    body: &mut B,
+    length: usize,
+) -> (Vec<u8>, Option<B::Error>) {
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut sent = Vec::new();
+    while sent.len() < length {
+        match Pin::new(&mut *body).poll_frame(&mut cx) {
+            Poll::Ready(Some(Ok(frame))) => {
+                sent.extend_from_slice(frame.data_ref().map_or(&[][..], |d| &d[..]));
+            }
+            Poll::Ready(Some(Err(error))) => return (sent, Some(error)),
+            Poll::Ready(None) => break,
+            Poll::Pending => panic!("a ready upstream left the relay pending"),
+        }
+    }
+    (sent, None)
+}
+
+#[test]
+fn test_a_bad_end_aborts_before_the_announced_length_is_sent() {
+    // 21 letters: the last group has one letter, an error only the end of
+    // the text shows.
+    let bad = [&b"AAAAAQAAMDkAAAAH"[..], b"yv4A", b"Q"];
+    let good = [&b"AAAAAQAAMDkAAAAH"[..], b"yv4A", b"QQ=="];
+    for (frames, fails) in [(bad, true), (good, false)] {
+        let length: usize = frames.iter().map(|f| f.len()).sum();
+        let upstream = Upstream::new(frames.map(Bytes::from_static));
+        let options = RelayOptions::new(Transport::Base64).with_verify(Verify::Body);
+        let mut relay = RelayBody::new(upstream, options, forward as fn(&Header) -> Verdict);
+        let (sent, error) = send_as_hyper(&mut relay, length);
+        if fails {
+            assert!(sent.len() < length, "a complete-looking bad body: {sent:?}");
+            assert!(
+                matches!(
+                    error,
+                    Some(RelayBodyError::Relay {
+                        error: RelayError::Body(Error::TruncatedBase64 { offset: 21, .. }),
+                        sent: 20,
+                    })
+                ),
+                "{error:?}"
+            );
+        } else {
+            assert_eq!(error, None);
+            assert_eq!(sent, frames.concat());
+        }
+    }
 }

@@ -85,8 +85,9 @@ pub struct RelayBody<B, P> {
     transcode: Transcode,
     /// The upstream's exact length, if its size hint gave one.
     upstream_len: Option<u64>,
-    /// Frames ready to go out, in order.
-    queue: [Option<Bytes>; 2],
+    /// Frames ready to go out, in order: at most the held bytes and the
+    /// part of one upstream frame, then what the relay's end adds.
+    queue: [Option<Bytes>; 3],
     trailers: Option<HeaderMap>,
     /// Upstream data bytes received.
     received: u64,
@@ -112,7 +113,6 @@ enum Transcode {
 
 /// What of a frame goes out after the held bytes.
 enum Part {
-    None,
     Whole,
     Slice(Bytes),
 }
@@ -144,7 +144,7 @@ where
             relay,
             encoding: None,
             transcode: Transcode::Undecided,
-            queue: [None, None],
+            queue: [None, None, None],
             trailers: None,
             received: 0,
             sent: 0,
@@ -187,11 +187,12 @@ where
     ) -> Poll<Result<(), RelayBodyError<B::Error>>> {
         loop {
             let decided = self.relay.as_ref().is_none_or(Relay::is_decided);
-            if decided || self.ended || self.failed {
+            // An ended upstream leaves the relay decided or failed.
+            if decided || self.failed {
                 return Poll::Ready(Ok(()));
             }
             if let Err(error) = ready!(self.advance(cx)) {
-                self.failed = true;
+                self.fail();
                 return Poll::Ready(Err(error));
             }
         }
@@ -216,7 +217,19 @@ where
                 }))
             }
             Some(Ok(frame)) => match frame.into_data() {
-                Ok(data) => Poll::Ready(self.take(data)),
+                Ok(data) => {
+                    self.take(data)?;
+                    // An upstream that says it has ended (its length
+                    // reached) ends the relay now: a consumer that stops at
+                    // the announced length, as hyper does, never polls
+                    // again, and the relay's last checks (a base64 text's
+                    // last group) must run before its last frame goes out.
+                    if self.upstream.as_ref().is_some_and(Body::is_end_stream) {
+                        self.upstream = None;
+                        return Poll::Ready(self.end());
+                    }
+                    Poll::Ready(Ok(()))
+                }
                 Err(frame) => {
                     if let Ok(trailers) = frame.into_trailers() {
                         self.trailers = Some(trailers);
@@ -240,10 +253,13 @@ where
                 .feed(&data)
                 .map_err(|error| RelayBodyError::Relay { error, sent })?;
             let held = (!relayed.held.is_empty()).then(|| Bytes::copy_from_slice(relayed.held));
-            let part = match relayed.chunk.len() {
-                0 => Part::None,
-                len if len == data.len() => Part::Whole,
-                _ => Part::Slice(data.slice_ref(relayed.chunk)),
+            // The whole frame goes on as it is: a slice of it would be a
+            // clone, and the clone of a `Vec`'s `Bytes` allocates. (An empty
+            // slice is `Bytes::new()`, which `push` drops.)
+            let part = if relayed.chunk.len() == data.len() {
+                Part::Whole
+            } else {
+                Part::Slice(data.slice_ref(relayed.chunk))
             };
             (held, part)
         };
@@ -252,11 +268,10 @@ where
             self.upstream = None;
         }
         let part = match part {
-            Part::None => None,
-            Part::Whole => Some(data),
-            Part::Slice(slice) => Some(slice),
+            Part::Whole => data,
+            Part::Slice(slice) => slice,
         };
-        self.send(held, part, false)
+        self.send(held, Some(part), false)
     }
 
     /// The upstream has ended (or was refused): the relay's last bytes.
@@ -338,7 +353,7 @@ where
         }
     }
 
-    /// Queues a frame (never more than two are waiting: the queue is
+    /// Queues a frame (never more than three are waiting: the queue is
     /// emptied before the upstream is polled again).
     fn push(&mut self, bytes: Bytes) {
         if bytes.is_empty() {
@@ -350,10 +365,15 @@ where
     }
 
     fn pop(&mut self) -> Option<Bytes> {
-        let [first, second] = &mut self.queue;
-        let bytes = first.take()?;
-        *first = second.take();
+        let bytes = self.queue[0].take()?;
+        self.queue.rotate_left(1);
         Some(bytes)
+    }
+
+    /// An error is yielded: nothing queued goes out after it.
+    fn fail(&mut self) {
+        self.failed = true;
+        self.queue = [None, None, None];
     }
 
     fn queued_len(&self) -> u64 {
@@ -425,7 +445,7 @@ where
                 return Poll::Ready(this.trailers.take().map(|t| Ok(Frame::trailers(t))));
             }
             if let Err(error) = ready!(this.advance(cx)) {
-                this.failed = true;
+                this.fail();
                 return Poll::Ready(Some(Err(error)));
             }
         }
