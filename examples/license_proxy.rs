@@ -947,6 +947,8 @@ async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_max_level(level)
         .with_writer(std::io::stderr)
+        // Colours for a terminal only: a log file gets plain key=value.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let listener = match TcpListener::bind(listen).await {
         Ok(listener) => listener,
