@@ -34,9 +34,14 @@ use crate::relay::{Policy, Relay, RelayOptions, Transcoder, Verdict};
 ///   verdict.
 /// - Any error (the upstream's, the relay's, the transcoder's) is yielded
 ///   as the body's error, so the server aborts the response: a client
-///   never receives a complete-looking bad body. Call
+///   never receives a complete-looking bad body. A server stops polling
+///   once an announced `Content-Length` is sent, so the relay ends as soon
+///   as the upstream reports its end ([`Body::is_end_stream`] after a
+///   frame): the end-of-body checks (a base64 text's last group) run
+///   before that last frame, and an error replaces it. Call
 ///   [`decide`](Self::decide) before sending the response head to turn a
-///   body that fails before its verdict into a refusal of your own.
+///   body that fails before its verdict (or, when its one frame is the
+///   whole body, at its end) into a refusal of your own.
 ///
 /// The upstream must be `Unpin` (hyper's `Incoming` and axum's `Body` are);
 /// pass `Box::pin(body)` for one that is not.
