@@ -642,3 +642,76 @@ fn test_a_bad_end_aborts_before_the_announced_length_is_sent() {
         }
     }
 }
+
+#[test]
+fn test_end_of_stream_and_the_upstream_length() {
+    let whole = Bytes::from(body(&emm(100), Encoding::Raw));
+    let frames = [whole.slice(..5), whole.slice(5..)];
+    let mut relay = relayed(Upstream::new(frames.clone()), Transport::Raw, rewrite);
+    assert_eq!(relay.upstream_len(), Some(whole.len() as u64));
+    assert!(!relay.is_end_stream());
+    let mut cx = Context::from_waker(Waker::noop());
+    // The header (held over two frames) and the rest of the second frame
+    // are queued, and the upstream has ended: one frame still to go.
+    let Poll::Ready(Some(Ok(header))) = Pin::new(&mut relay).poll_frame(&mut cx) else {
+        panic!("the header frame");
+    };
+    assert_eq!(header.into_data().unwrap().len(), 12);
+    assert!(!relay.is_end_stream(), "a queued frame is left");
+    let Poll::Ready(Some(Ok(rest))) = Pin::new(&mut relay).poll_frame(&mut cx) else {
+        panic!("the rest");
+    };
+    assert_eq!(rest.into_data().unwrap(), whole.slice(12..));
+    assert!(relay.is_end_stream());
+    assert!(matches!(
+        Pin::new(&mut relay).poll_frame(&mut cx),
+        Poll::Ready(None)
+    ));
+
+    // Chunked: no length, and the end comes with the upstream's `None`.
+    let relay = relayed(Upstream::new(frames).chunked(), Transport::Raw, forward);
+    assert_eq!(relay.upstream_len(), None);
+    assert!(!relay.is_end_stream());
+}
+
+#[test]
+fn test_nothing_comes_after_an_error() {
+    // The bad end is found with the last frame queued: it never goes out,
+    // and the body has ended.
+    let frames = [&b"AAAAAQAAMDkAAAAH"[..], b"yv4AQ"].map(Bytes::from_static);
+    let options = RelayOptions::new(Transport::Base64).with_verify(Verify::Body);
+    let mut relay = RelayBody::new(
+        Upstream::new(frames),
+        options,
+        forward as fn(&Header) -> Verdict,
+    );
+    let mut cx = Context::from_waker(Waker::noop());
+    let mut sent = Vec::new();
+    let error = loop {
+        match Pin::new(&mut relay).poll_frame(&mut cx) {
+            Poll::Ready(Some(Ok(frame))) => sent.extend_from_slice(&frame.into_data().unwrap()),
+            Poll::Ready(Some(Err(error))) => break error,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert!(matches!(error, RelayBodyError::Relay { .. }), "{error:?}");
+    assert_eq!(sent, b"AAAAAQAAMDkAAAAH");
+    assert!(relay.is_end_stream());
+    assert!(matches!(
+        Pin::new(&mut relay).poll_frame(&mut cx),
+        Poll::Ready(None)
+    ));
+}
+
+#[test]
+fn test_auto_waits_for_a_byte_before_choosing_the_transcoding() {
+    // An empty first frame says nothing of the transport: the base64 text
+    // after it still goes to a raw client decoded.
+    let text = Bytes::from(body(&emm(40), Encoding::Base64(LineWrap::None)));
+    let frames = [Bytes::new(), text.slice(..3), text.slice(3..)];
+    let relay = relayed(Upstream::new(frames), Transport::Auto, forward);
+    let mut relay = relay.with_encoding(Encoding::Raw);
+    let (out, _, error) = drain(&mut relay);
+    assert!(error.is_none(), "{error:?}");
+    assert_eq!(concat(&out), body(&emm(40), Encoding::Raw));
+}

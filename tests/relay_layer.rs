@@ -232,3 +232,57 @@ fn test_an_explicit_transport_wins_over_the_header() {
     assert_eq!(&body[..], b"AAAAAQAAACoAAAAH");
     assert_eq!(headers["content-transfer-encoding"], "binary");
 }
+
+#[test]
+fn test_the_header_names_the_transport_where_auto_would_guess_wrong() {
+    // A raw body whose license status (0x4100_0001) starts with `A`, a
+    // base64 letter: `Auto` alone would read it as base64 text. The
+    // upstream's `Content-Transfer-Encoding: binary` decides instead.
+    let raw: &[u8] = &[0x41, 0, 0, 1, 0, 0, 0, 42, 0, 0, 0, 7, 0xCA, 0xFE];
+    let mut proxy = proxy(RelayOptions::new(Transport::Auto));
+    let (_, headers, body) = ask(&mut proxy, Answer::Bytes(raw, "binary"), None).unwrap();
+    assert_eq!(&body[..], raw);
+    assert_eq!(headers["content-transfer-encoding"], "binary");
+}
+
+/// A client that is never ready: its pool is full.
+struct Overloaded;
+
+impl Service<http::Request<Answer>> for Overloaded {
+    type Response = http::Response<Full<Bytes>>;
+    type Error = std::io::Error;
+    type Future = Ready<Result<Self::Response, Self::Error>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Err(std::io::Error::other("pool full")))
+    }
+
+    fn call(&mut self, _: http::Request<Answer>) -> Self::Future {
+        ready(Err(std::io::Error::other("called while not ready")))
+    }
+}
+
+#[test]
+fn test_readiness_and_the_source_are_the_inner_services() {
+    let mut service = RelayLayer::new(RelayOptions::new(Transport::Auto), policy).layer(Overloaded);
+    let mut cx = Context::from_waker(Waker::noop());
+    let Poll::Ready(Err(error)) = service.poll_ready(&mut cx) else {
+        panic!("the inner service's readiness was not passed on");
+    };
+    assert_eq!(error.to_string(), "upstream request failed: pool full");
+    assert_eq!(
+        std::error::Error::source(&error).map(ToString::to_string),
+        Some("pool full".to_owned())
+    );
+    let body = RelayServiceError::<std::io::Error, std::io::Error>::Body(RelayBodyError::Relay {
+        error: RelayError::BodyTooLong { len: 9, limit: 8 },
+        sent: 0,
+    });
+    assert_eq!(
+        std::error::Error::source(&body).map(ToString::to_string),
+        Some(RelayError::BodyTooLong { len: 9, limit: 8 }.to_string())
+    );
+    let unsupported =
+        RelayServiceError::<std::io::Error, std::io::Error>::UnsupportedTransferEncoding;
+    assert!(std::error::Error::source(&unsupported).is_none());
+}

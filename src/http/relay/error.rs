@@ -106,3 +106,91 @@ impl<E: core::error::Error + 'static> core::error::Error for RelayBodyError<E> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::error::Error as _;
+    use std::string::ToString;
+
+    /// An upstream error for the tests: a message and no source.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct Reset;
+
+    impl fmt::Display for Reset {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("connection reset")
+        }
+    }
+
+    impl core::error::Error for Reset {}
+
+    #[test]
+    fn test_messages_say_whether_the_response_was_aborted() {
+        let upstream = |sent| RelayBodyError::Upstream {
+            error: Reset,
+            received: 40,
+            sent,
+        };
+        assert_eq!(
+            upstream(0).to_string(),
+            "the upstream GetEMMs body failed after 40 bytes had come: connection reset"
+        );
+        assert_eq!(
+            upstream(1).to_string(),
+            "the upstream GetEMMs body failed after 40 bytes had come: connection reset \
+             (1 bytes were already sent: the response is aborted)"
+        );
+        let relay = RelayBodyError::<Reset>::Relay {
+            error: RelayError::BodyTooLong { len: 9, limit: 8 },
+            sent: 0,
+        };
+        assert_eq!(
+            relay.to_string(),
+            RelayError::BodyTooLong { len: 9, limit: 8 }.to_string()
+        );
+        let transcode = RelayBodyError::<Reset>::Transcode {
+            error: Error::AlreadyFinished { offset: 3 },
+            sent: 5,
+        };
+        assert!(
+            transcode.to_string().starts_with("transcoding failed: "),
+            "{transcode}"
+        );
+        assert_eq!(transcode.sent(), 5);
+        for error in [upstream(2), relay.map_upstream(|e| e), transcode] {
+            assert!(!error.to_string().contains('\n'));
+        }
+    }
+
+    #[test]
+    fn test_the_source_is_the_cause() {
+        let upstream = RelayBodyError::Upstream {
+            error: Reset,
+            received: 0,
+            sent: 0,
+        };
+        assert_eq!(
+            upstream.source().map(ToString::to_string).as_deref(),
+            Some("connection reset")
+        );
+        let cause = RelayError::BodyTooLong { len: 9, limit: 8 };
+        let relay = RelayBodyError::<Reset>::Relay {
+            error: cause,
+            sent: 0,
+        };
+        assert_eq!(
+            relay.source().map(ToString::to_string),
+            Some(cause.to_string())
+        );
+        let cause = Error::AlreadyFinished { offset: 3 };
+        let transcode = RelayBodyError::<Reset>::Transcode {
+            error: cause,
+            sent: 0,
+        };
+        assert_eq!(
+            transcode.source().map(ToString::to_string),
+            Some(cause.to_string())
+        );
+    }
+}
