@@ -45,10 +45,17 @@ where
         let hint = self.size_hint();
         match hint.exact() {
             Some(rest) => {
-                headers.insert(
-                    CONTENT_LENGTH,
-                    HeaderValue::from(self.sent().saturating_add(rest)),
-                );
+                let len = self.sent().saturating_add(rest);
+                // Forward and rewrite keep the upstream's own value: no new
+                // value to allocate on every response.
+                let same = headers
+                    .get(CONTENT_LENGTH)
+                    .and_then(|value| value.to_str().ok())
+                    .and_then(|value| value.parse::<u64>().ok())
+                    == Some(len);
+                if !same {
+                    headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+                }
                 headers.remove(TRANSFER_ENCODING);
             }
             None => {
@@ -59,10 +66,16 @@ where
             Transport::Base64 => ("base64", "text/plain"),
             Transport::Raw | Transport::Auto => ("binary", "application/octet-stream"),
         };
-        headers.insert(
-            CONTENT_TRANSFER_ENCODING,
-            HeaderValue::from_static(transfer),
-        );
+        let named = headers
+            .get(CONTENT_TRANSFER_ENCODING)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.eq_ignore_ascii_case(transfer));
+        if !named {
+            headers.insert(
+                CONTENT_TRANSFER_ENCODING,
+                HeaderValue::from_static(transfer),
+            );
+        }
         if out != upstream || !headers.contains_key(CONTENT_TYPE) {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         }
