@@ -30,6 +30,8 @@ mod license_proxy;
 #[path = "../examples/mock_upstream.rs"]
 #[allow(dead_code)]
 mod mock_upstream;
+#[path = "support/proxy_client.rs"]
+mod proxy_client;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -37,12 +39,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use getemms::Response;
-use getemms::base64::LineWrap;
-use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use proxy_client::BenchClient;
 use tokio::net::TcpListener;
 
 const CONCURRENCY: usize = 64;
@@ -105,19 +104,6 @@ async fn proxy(upstream: SocketAddr, mode: &Mode) -> SocketAddr {
     addr
 }
 
-/// The length of every answer to `case` in a mode.
-fn answer_len(case: &str, as_sent: bool) -> usize {
-    let (wire, base64) = mock_upstream::wire(case, 42).expect("a bench case");
-    if as_sent || !base64 {
-        return wire.len();
-    }
-    let mut scratch = Vec::new();
-    let options = getemms::Options::DEFAULT;
-    Response::parse_base64(&wire, &mut scratch, &options)
-        .expect("a valid body")
-        .base64_len(LineWrap::None)
-}
-
 /// `requests` requests of `case`, 64 at a time: (elapsed, sorted latencies).
 async fn run(
     proxy: SocketAddr,
@@ -126,8 +112,7 @@ async fn run(
     expected_len: usize,
     requests: usize,
 ) -> (Duration, Vec<Duration>) {
-    let client: Client<HttpConnector, Full<Bytes>> =
-        Client::builder(TokioExecutor::new()).build_http();
+    let client: BenchClient = Client::builder(TokioExecutor::new()).build_http();
     let form = Bytes::from(format!("asset_id=42&case={case}"));
     let uri: http::Uri = format!("http://{proxy}/GetEMMs.cgi").parse().expect("uri");
     let next = Arc::new(AtomicUsize::new(0));
@@ -140,27 +125,7 @@ async fn run(
                 let mut latencies = Vec::new();
                 while next.fetch_add(1, Ordering::Relaxed) < requests {
                     let sent = Instant::now();
-                    let mut request = http::Request::new(Full::new(form.clone()));
-                    *request.method_mut() = http::Method::POST;
-                    *request.uri_mut() = uri.clone();
-                    let headers = request.headers_mut();
-                    headers.insert(
-                        "content-type",
-                        http::HeaderValue::from_static("application/x-www-form-urlencoded"),
-                    );
-                    if raw {
-                        headers.insert(
-                            "content-transfer-encoding",
-                            http::HeaderValue::from_static("binary"),
-                        );
-                    }
-                    let answer = client.request(request).await.expect("answer");
-                    let body = answer.into_body().collect().await.expect("body").to_bytes();
-                    assert_eq!(
-                        body.len(),
-                        expected_len,
-                        "the proxy refused a bench request"
-                    );
+                    proxy_client::ask(&client, &uri, &form, raw, expected_len).await;
                     latencies.push(sent.elapsed());
                 }
                 latencies
@@ -233,7 +198,10 @@ async fn main() {
                 continue;
             }
             let raw = transport == "raw";
-            let lens: Vec<usize> = modes.iter().map(|m| answer_len(&case, m.as_sent)).collect();
+            let lens: Vec<usize> = modes
+                .iter()
+                .map(|m| proxy_client::answer_len(&case, m.as_sent))
+                .collect();
             // Warm up connections, caches and the mock's canned body.
             for (addr, &len) in proxies.iter().zip(&lens) {
                 run(*addr, &case, raw, len, CONCURRENCY * 2).await;

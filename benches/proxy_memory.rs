@@ -24,6 +24,8 @@ mod license_proxy;
 #[path = "../examples/mock_upstream.rs"]
 #[allow(dead_code)]
 mod mock_upstream;
+#[path = "support/proxy_client.rs"]
+mod proxy_client;
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::SocketAddr;
@@ -33,10 +35,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use proxy_client::BenchClient;
 use tokio::net::TcpListener;
 
 /// Set in the proxy process: its arguments, separated by `\x1f`.
@@ -136,8 +137,7 @@ async fn load(
     requests: usize,
     concurrency: usize,
 ) {
-    let client: Client<HttpConnector, Full<Bytes>> =
-        Client::builder(TokioExecutor::new()).build_http();
+    let client: BenchClient = Client::builder(TokioExecutor::new()).build_http();
     let form = Bytes::from(format!("asset_id=42&case={case}"));
     let uri: http::Uri = format!("http://{proxy}/GetEMMs.cgi").parse().expect("uri");
     let next = Arc::new(AtomicUsize::new(0));
@@ -147,23 +147,7 @@ async fn load(
                 (client.clone(), Arc::clone(&next), form.clone(), uri.clone());
             tokio::spawn(async move {
                 while next.fetch_add(1, Ordering::Relaxed) < requests {
-                    let mut request = http::Request::new(Full::new(form.clone()));
-                    *request.method_mut() = http::Method::POST;
-                    *request.uri_mut() = uri.clone();
-                    let headers = request.headers_mut();
-                    headers.insert(
-                        "content-type",
-                        http::HeaderValue::from_static("application/x-www-form-urlencoded"),
-                    );
-                    if raw {
-                        headers.insert(
-                            "content-transfer-encoding",
-                            http::HeaderValue::from_static("binary"),
-                        );
-                    }
-                    let answer = client.request(request).await.expect("an answer");
-                    let body = answer.into_body().collect().await.expect("a body");
-                    assert_eq!(body.to_bytes().len(), len, "the proxy refused a request");
+                    proxy_client::ask(&client, &uri, &form, raw, len).await;
                 }
             })
         })
@@ -171,19 +155,6 @@ async fn load(
     for worker in workers {
         worker.await.expect("a worker");
     }
-}
-
-/// The length of every answer to `case`: the upstream's own bytes, or (in
-/// buffered mode) its response re-encoded on one line.
-fn answer_len(case: &str, mode: &str) -> usize {
-    let (wire, base64) = mock_upstream::wire(case, 42).expect("a bench case");
-    if mode != "buffered" || !base64 {
-        return wire.len();
-    }
-    let mut scratch = Vec::new();
-    getemms::Response::parse_base64(&wire, &mut scratch, &getemms::Options::DEFAULT)
-        .expect("a valid body")
-        .base64_len(getemms::base64::LineWrap::None)
 }
 
 #[tokio::main]
@@ -202,7 +173,7 @@ async fn measure() {
             let raw = transport == "raw";
             let mut peaks = Vec::new();
             for (mode, flags) in MODES {
-                let len = answer_len(&case, mode);
+                let len = proxy_client::answer_len(&case, *mode != "buffered");
                 // A peak depends on how many bodies hyper happened to hold at
                 // once: the median of a few fresh processes is steadier.
                 let mut runs = Vec::new();
