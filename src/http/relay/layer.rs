@@ -3,6 +3,7 @@
 use tower_layer::Layer;
 
 use super::service::RelayService;
+use crate::encoding::Encoding;
 use crate::relay::RelayOptions;
 
 /// The relay as a [`tower_layer::Layer`]: wraps an HTTP client service so
@@ -82,6 +83,7 @@ use crate::relay::RelayOptions;
 pub struct RelayLayer<P> {
     options: RelayOptions,
     policy: P,
+    encoding: Option<Encoding>,
 }
 
 impl<P> RelayLayer<P> {
@@ -90,7 +92,42 @@ impl<P> RelayLayer<P> {
     /// answer's transport from its `Content-Transfer-Encoding`, else from
     /// its first byte.
     pub const fn new(options: RelayOptions, policy: P) -> Self {
-        Self { options, policy }
+        Self {
+            options,
+            policy,
+            encoding: None,
+        }
+    }
+
+    /// Sends every answer to the client as `encoding`
+    /// ([`RelayBody::with_encoding`](super::RelayBody::with_encoding)),
+    /// unless a request's [`ClientEncoding`](super::ClientEncoding)
+    /// extension names another. A proxy whose clients ask for one of a
+    /// few encodings keeps one layer for each and inserts nothing per
+    /// request (an extension is an allocation or three).
+    ///
+    /// ```
+    /// use getemms::http::RelayLayer;
+    /// use getemms::relay::{RelayOptions, Verdict};
+    /// use getemms::{Encoding, Header, Transport};
+    ///
+    /// let forward = |_: &Header| Verdict::Forward;
+    /// let options = RelayOptions::new(Transport::Auto);
+    /// // Clients that send `Content-Transfer-Encoding: binary` get raw octets.
+    /// let to_raw = RelayLayer::new(options, forward).with_encoding(Encoding::Raw);
+    /// assert_eq!(to_raw.encoding(), Some(Encoding::Raw));
+    /// ```
+    #[must_use]
+    pub const fn with_encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = Some(encoding);
+        self
+    }
+
+    /// The encoding every answer is sent in, when set by
+    /// [`with_encoding`](Self::with_encoding); `None`: the upstream's
+    /// transport.
+    pub const fn encoding(&self) -> Option<Encoding> {
+        self.encoding
     }
 }
 
@@ -98,6 +135,10 @@ impl<S, P: Clone> Layer<S> for RelayLayer<P> {
     type Service = RelayService<S, P>;
 
     fn layer(&self, inner: S) -> Self::Service {
-        RelayService::new(inner, self.options, self.policy.clone())
+        let service = RelayService::new(inner, self.options, self.policy.clone());
+        match self.encoding {
+            Some(encoding) => service.with_encoding(encoding),
+            None => service,
+        }
     }
 }

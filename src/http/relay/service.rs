@@ -16,8 +16,9 @@ use crate::encoding::Encoding;
 use crate::relay::{Policy, RelayOptions};
 
 /// The encoding the client wants its answer in, set per request as an
-/// [`http::Extensions`] entry; without it the answer keeps the upstream's
-/// transport.
+/// [`http::Extensions`] entry; without it the answer is sent in the
+/// service's own encoding ([`RelayLayer::with_encoding`](super::RelayLayer::with_encoding)),
+/// else in the upstream's transport.
 ///
 /// ```
 /// use getemms::Encoding;
@@ -43,6 +44,7 @@ pub struct RelayService<S, P> {
     inner: S,
     options: RelayOptions,
     policy: P,
+    encoding: Option<Encoding>,
 }
 
 impl<S, P> RelayService<S, P> {
@@ -52,7 +54,17 @@ impl<S, P> RelayService<S, P> {
             inner,
             options,
             policy,
+            encoding: None,
         }
+    }
+
+    /// Sends every answer as `encoding` unless a request's
+    /// [`ClientEncoding`] names another (see
+    /// [`RelayLayer::with_encoding`](super::RelayLayer::with_encoding)).
+    #[must_use]
+    pub const fn with_encoding(mut self, encoding: Encoding) -> Self {
+        self.encoding = Some(encoding);
+        self
     }
 
     /// The wrapped service.
@@ -89,7 +101,10 @@ where
     }
 
     fn call(&mut self, request: http::Request<ReqBody>) -> Self::Future {
-        let encoding = request.extensions().get::<ClientEncoding>().map(|e| e.0);
+        let encoding = request
+            .extensions()
+            .get::<ClientEncoding>()
+            .map_or(self.encoding, |e| Some(e.0));
         let future = self.inner.call(request);
         ResponseFuture::new(future, self.options, self.policy.clone(), encoding)
     }
