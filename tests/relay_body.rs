@@ -316,7 +316,9 @@ fn test_reject_drops_the_upstream_and_sends_the_refusal_alone() {
     relay.fix_headers(&mut headers);
     assert_eq!(headers["content-length"], "12");
     assert!(headers.get("transfer-encoding").is_none());
-    assert_eq!(headers["content-transfer-encoding"], "base64");
+    // The upstream named no transport and the refusal keeps its own: none
+    // is added, as a pass-through proxy would answer.
+    assert!(headers.get("content-transfer-encoding").is_none());
     let (out, _, error) = drain(&mut relay);
     assert!(error.is_none());
     assert_eq!(concat(&out), b"AAACWAAAMDk=");
@@ -390,6 +392,58 @@ fn test_forward_keeps_the_length_and_the_hint() {
     assert!(headers.get("content-length").is_none());
     let (out, _, _) = drain(&mut relay);
     assert_eq!(concat(&out), whole);
+}
+
+#[test]
+fn test_the_transport_label_is_added_only_where_it_changes_or_is_wrong() {
+    let raw = Bytes::from(body(&emm(40), Encoding::Raw));
+    let text = Bytes::from(body(&emm(40), Encoding::Base64(LineWrap::None)));
+    /// An upstream body, its label, the client's encoding, the label that
+    /// goes out.
+    type Case<'a> = (
+        &'a Bytes,
+        Option<&'a str>,
+        Option<Encoding>,
+        Option<&'a str>,
+    );
+    let cases: [Case<'_>; 8] = [
+        // Its own transport, unnamed: the upstream's headers stay as they were.
+        (&raw, None, None, None),
+        (&text, None, None, None),
+        (&raw, None, Some(Encoding::Raw), None),
+        // Named right (in any case): kept as it was written.
+        (&text, Some("BASE64"), None, Some("BASE64")),
+        // Named wrong, or with a raw name that is not `binary`: corrected.
+        (&raw, Some("8bit"), None, Some("binary")),
+        (&text, Some("binary"), None, Some("base64")),
+        // Another transport goes out: always named.
+        (
+            &raw,
+            None,
+            Some(Encoding::Base64(LineWrap::None)),
+            Some("base64"),
+        ),
+        (&text, Some("base64"), Some(Encoding::Raw), Some("binary")),
+    ];
+    for (upstream, label, encoding, expected) in cases {
+        let mut relay = relayed(Upstream::new([upstream.clone()]), Transport::Auto, forward);
+        if let Some(encoding) = encoding {
+            relay = relay.with_encoding(encoding);
+        }
+        decide(&mut relay).unwrap();
+        let mut headers = HeaderMap::new();
+        if let Some(label) = label {
+            headers.insert("content-transfer-encoding", label.parse().unwrap());
+        }
+        relay.fix_headers(&mut headers);
+        assert_eq!(
+            headers
+                .get("content-transfer-encoding")
+                .map(|v| v.to_str().unwrap()),
+            expected,
+            "{label:?} to {encoding:?}"
+        );
+    }
 }
 
 #[test]

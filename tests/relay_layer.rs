@@ -127,7 +127,9 @@ fn test_each_verdict_in_the_upstreams_transport() {
     assert_eq!(status, http::StatusCode::OK);
     assert_eq!(body, Response::new(1, 42, 7, b"\xCA\xFE").to_vec());
     assert_eq!(headers["content-length"], "14");
-    assert_eq!(headers["content-transfer-encoding"], "binary");
+    // The upstream named no transport, and the body keeps its own: the
+    // headers stay as the upstream sent them.
+    assert!(headers.get("content-transfer-encoding").is_none());
 
     let (_, headers, body) = ask(&mut proxy, Answer::Base64(5), None).unwrap();
     assert_eq!(&body[..], b"AAAAAgAAAAUAAAAHyv4=");
@@ -164,6 +166,29 @@ fn test_the_clients_encoding_from_the_request_extensions() {
     // The same transport in another layout is forwarded as it came.
     let (_, _, body) = ask(&mut proxy, Answer::Base64(42), Some(mime)).unwrap();
     assert_eq!(&body[..], b"AAAAAQAAACoAAAAHyv4=");
+}
+
+#[test]
+fn test_the_layers_encoding_unless_the_request_names_another() {
+    let layer = RelayLayer::new(
+        RelayOptions::new(Transport::Auto),
+        policy as fn(&Header) -> Verdict,
+    )
+    .with_encoding(Encoding::Raw);
+    assert_eq!(layer.encoding(), Some(Encoding::Raw));
+    let mut proxy = layer.layer(LicenseServer);
+    // No extension: the layer's encoding, base64 decoded for a raw client.
+    let (_, headers, body) = ask(&mut proxy, Answer::Base64(42), None).unwrap();
+    assert_eq!(body, Response::new(1, 42, 7, b"\xCA\xFE").to_vec());
+    assert_eq!(headers["content-transfer-encoding"], "binary");
+    // The request's extension wins.
+    let mime = Encoding::Base64(LineWrap::Mime);
+    let (_, headers, body) = ask(&mut proxy, Answer::Raw(42), Some(mime)).unwrap();
+    assert_eq!(&body[..], b"AAAAAQAAACoAAAAHyv4=\n");
+    assert_eq!(headers["content-transfer-encoding"], "base64");
+    // A refusal in the layer's encoding.
+    let (_, _, body) = ask(&mut proxy, Answer::Base64(13), None).unwrap();
+    assert_eq!(&body[..], [0, 0, 2, 0x58, 0, 0, 0, 13]);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! [`RelayBody`]: a [`Relay`] over any [`http_body::Body`], yielding the
 //! upstream's frames as they arrive.
 
+use alloc::boxed::Box;
 use core::future::poll_fn;
 use core::pin::Pin;
 use core::task::{Context, Poll, ready};
@@ -65,6 +66,7 @@ use crate::relay::{Policy, Relay, RelayOptions, Transcoder, Verdict};
 ///
 /// let mut headers = http::HeaderMap::new();
 /// headers.insert("content-length", "20".parse()?);
+/// headers.insert("content-transfer-encoding", "8bit".parse()?); // wrong
 /// // Any executor drives these futures; this upstream is ready, so one poll does.
 /// let mut cx = Context::from_waker(Waker::noop());
 /// let Poll::Ready(decided) = pin!(body.decide()).poll(&mut cx) else { unreachable!() };
@@ -72,7 +74,7 @@ use crate::relay::{Policy, Relay, RelayOptions, Transcoder, Verdict};
 /// assert_eq!(body.header().map(|h| h.asset_id), Some(12345));
 /// body.fix_headers(&mut headers); // same length: Content-Length kept
 /// assert_eq!(headers["content-length"], "20");
-/// assert_eq!(headers["content-transfer-encoding"], "base64");
+/// assert_eq!(headers["content-transfer-encoding"], "base64"); // corrected
 ///
 /// let Poll::Ready(relayed) = pin!(body.collect()).poll(&mut cx) else { unreachable!() };
 /// assert_eq!(relayed?.to_bytes(), &b"AAAAAgAAMDkAAAAHyv4="[..]);
@@ -82,6 +84,15 @@ use crate::relay::{Policy, Relay, RelayOptions, Transcoder, Verdict};
 pub struct RelayBody<B, P> {
     /// The upstream body, until it ended, failed, or was refused.
     upstream: Option<B>,
+    /// The rest, boxed (one allocation per body, none per frame): the
+    /// response that carries this body is moved several times on its way
+    /// to the server, and each move would copy all of it.
+    inner: Box<Inner<P>>,
+}
+
+/// A [`RelayBody`]'s state besides its upstream.
+#[derive(Debug)]
+struct Inner<P> {
     /// `None`: an untouched body, passed through without a relay.
     relay: Option<Relay<P>>,
     /// The client's wanted encoding; `None`: the upstream's transport.
@@ -144,17 +155,19 @@ where
 
     fn with_relay(upstream: B, relay: Option<Relay<P>>) -> Self {
         Self {
-            upstream_len: upstream.size_hint().exact(),
+            inner: Box::new(Inner {
+                upstream_len: upstream.size_hint().exact(),
+                relay,
+                encoding: None,
+                transcode: Transcode::Undecided,
+                queue: [None, None, None],
+                trailers: None,
+                received: 0,
+                sent: 0,
+                ended: false,
+                failed: false,
+            }),
             upstream: Some(upstream),
-            relay,
-            encoding: None,
-            transcode: Transcode::Undecided,
-            queue: [None, None, None],
-            trailers: None,
-            received: 0,
-            sent: 0,
-            ended: false,
-            failed: false,
         }
     }
 
@@ -164,7 +177,7 @@ where
     /// forwarded as it came, whatever its layout.
     #[must_use]
     pub fn with_encoding(mut self, encoding: Encoding) -> Self {
-        self.encoding = Some(encoding);
+        self.inner.encoding = Some(encoding);
         self
     }
 
@@ -191,9 +204,9 @@ where
         cx: &mut Context<'_>,
     ) -> Poll<Result<(), RelayBodyError<B::Error>>> {
         loop {
-            let decided = self.relay.as_ref().is_none_or(Relay::is_decided);
+            let decided = self.inner.relay.as_ref().is_none_or(Relay::is_decided);
             // An ended upstream leaves the relay decided or failed.
-            if decided || self.failed {
+            if decided || self.inner.failed {
                 return Poll::Ready(Ok(()));
             }
             if let Err(error) = ready!(self.advance(cx)) {
@@ -217,8 +230,8 @@ where
                 self.upstream = None;
                 Poll::Ready(Err(RelayBodyError::Upstream {
                     error,
-                    received: self.received,
-                    sent: self.sent,
+                    received: self.inner.received,
+                    sent: self.inner.sent,
                 }))
             }
             Some(Ok(frame)) => match frame.into_data() {
@@ -237,7 +250,7 @@ where
                 }
                 Err(frame) => {
                     if let Ok(trailers) = frame.into_trailers() {
-                        self.trailers = Some(trailers);
+                        self.inner.trailers = Some(trailers);
                     }
                     Poll::Ready(Ok(()))
                 }
@@ -247,9 +260,9 @@ where
 
     /// One data frame from the upstream.
     fn take(&mut self, data: Bytes) -> Result<(), RelayBodyError<B::Error>> {
-        self.received = self.received.saturating_add(data.len() as u64);
-        let sent = self.sent;
-        let Some(relay) = self.relay.as_mut() else {
+        self.inner.received = self.inner.received.saturating_add(data.len() as u64);
+        let sent = self.inner.sent;
+        let Some(relay) = self.inner.relay.as_mut() else {
             self.push(data);
             return Ok(());
         };
@@ -281,9 +294,9 @@ where
 
     /// The upstream has ended (or was refused): the relay's last bytes.
     fn end(&mut self) -> Result<(), RelayBodyError<B::Error>> {
-        self.ended = true;
-        let sent = self.sent;
-        let Some(relay) = self.relay.as_mut() else {
+        self.inner.ended = true;
+        let sent = self.inner.sent;
+        let Some(relay) = self.inner.relay.as_mut() else {
             return Ok(());
         };
         let held = relay
@@ -292,7 +305,7 @@ where
             .held;
         let held = (!held.is_empty()).then(|| Bytes::copy_from_slice(held));
         if relay.is_rejected() {
-            self.trailers = None;
+            self.inner.trailers = None;
         }
         self.send(held, None, true)
     }
@@ -305,9 +318,9 @@ where
         part: Option<Bytes>,
         last: bool,
     ) -> Result<(), RelayBodyError<B::Error>> {
-        let sent = self.sent;
-        if let Transcode::Undecided = self.transcode {
-            self.transcode = match (self.encoding, &self.relay) {
+        let sent = self.inner.sent;
+        if let Transcode::Undecided = self.inner.transcode {
+            self.inner.transcode = match (self.inner.encoding, &self.inner.relay) {
                 (Some(encoding), Some(relay)) => {
                     // `Auto` before its first byte: decided by a later frame.
                     if relay.transport() == crate::Transport::Auto && !last {
@@ -324,7 +337,7 @@ where
                 _ => Transcode::Identity,
             };
         }
-        let Transcode::Active(transcoder) = &mut self.transcode else {
+        let Transcode::Active(transcoder) = &mut self.inner.transcode else {
             self.push_all(held, part);
             return Ok(());
         };
@@ -353,8 +366,11 @@ where
     }
 
     fn push_all(&mut self, held: Option<Bytes>, part: Option<Bytes>) {
-        for bytes in [held, part].into_iter().flatten() {
-            self.push(bytes);
+        if let Some(held) = held {
+            self.push(held);
+        }
+        if let Some(part) = part {
+            self.push(part);
         }
     }
 
@@ -364,25 +380,32 @@ where
         if bytes.is_empty() {
             return;
         }
-        if let Some(slot) = self.queue.iter_mut().find(|slot| slot.is_none()) {
+        if let Some(slot) = self.inner.queue.iter_mut().find(|slot| slot.is_none()) {
             *slot = Some(bytes);
         }
     }
 
     fn pop(&mut self) -> Option<Bytes> {
-        let bytes = self.queue[0].take()?;
-        self.queue.rotate_left(1);
+        let queue = &mut self.inner.queue;
+        let bytes = queue[0].take()?;
+        queue[0] = queue[1].take();
+        queue[1] = queue[2].take();
         Some(bytes)
     }
 
     /// An error is yielded: nothing queued goes out after it.
     fn fail(&mut self) {
-        self.failed = true;
-        self.queue = [None, None, None];
+        self.inner.failed = true;
+        self.inner.queue = [None, None, None];
     }
 
     fn queued_len(&self) -> u64 {
-        self.queue.iter().flatten().map(|b| b.len() as u64).sum()
+        self.inner
+            .queue
+            .iter()
+            .flatten()
+            .map(|b| b.len() as u64)
+            .sum()
     }
 }
 
@@ -390,38 +413,38 @@ impl<B, P> RelayBody<B, P> {
     /// The upstream's header, once the relay knows it.
     #[must_use]
     pub fn header(&self) -> Option<Header> {
-        self.relay.as_ref().and_then(Relay::header)
+        self.inner.relay.as_ref().and_then(Relay::header)
     }
 
     /// The policy's verdict, once it was asked.
     #[must_use]
     pub fn verdict(&self) -> Option<Verdict> {
-        self.relay.as_ref().and_then(Relay::verdict)
+        self.inner.relay.as_ref().and_then(Relay::verdict)
     }
 
     /// The relay, for its counters and settings (`None` for an untouched
     /// body).
     #[must_use]
     pub const fn relay(&self) -> Option<&Relay<P>> {
-        self.relay.as_ref()
+        self.inner.relay.as_ref()
     }
 
     /// The client's wanted encoding, if one was set.
     #[must_use]
     pub const fn encoding(&self) -> Option<Encoding> {
-        self.encoding
+        self.inner.encoding
     }
 
     /// The upstream's exact length, if its size hint gave one.
     #[must_use]
     pub const fn upstream_len(&self) -> Option<u64> {
-        self.upstream_len
+        self.inner.upstream_len
     }
 
     /// Bytes yielded downstream so far.
     #[must_use]
     pub const fn sent(&self) -> u64 {
-        self.sent
+        self.inner.sent
     }
 }
 
@@ -440,14 +463,14 @@ where
         let this = self.get_mut();
         loop {
             if let Some(bytes) = this.pop() {
-                this.sent = this.sent.saturating_add(bytes.len() as u64);
+                this.inner.sent = this.inner.sent.saturating_add(bytes.len() as u64);
                 return Poll::Ready(Some(Ok(Frame::data(bytes))));
             }
-            if this.failed {
+            if this.inner.failed {
                 return Poll::Ready(None);
             }
-            if this.ended {
-                return Poll::Ready(this.trailers.take().map(|t| Ok(Frame::trailers(t))));
+            if this.inner.ended {
+                return Poll::Ready(this.inner.trailers.take().map(|t| Ok(Frame::trailers(t))));
             }
             if let Err(error) = ready!(this.advance(cx)) {
                 this.fail();
@@ -457,17 +480,17 @@ where
     }
 
     fn is_end_stream(&self) -> bool {
-        (self.failed || self.ended)
-            && self.queue.iter().all(Option::is_none)
-            && (self.failed || self.trailers.is_none())
+        (self.inner.failed || self.inner.ended)
+            && self.inner.queue.iter().all(Option::is_none)
+            && (self.inner.failed || self.inner.trailers.is_none())
     }
 
     fn size_hint(&self) -> SizeHint {
         let queued = self.queued_len();
-        if self.ended || self.failed {
+        if self.inner.ended || self.inner.failed {
             return SizeHint::with_exact(queued);
         }
-        let Some(relay) = &self.relay else {
+        let Some(relay) = &self.inner.relay else {
             return self
                 .upstream
                 .as_ref()
@@ -480,7 +503,7 @@ where
             return SizeHint::with_exact(queued);
         }
         let from = relay.transport();
-        match (self.encoding, &self.transcode) {
+        match (self.inner.encoding, &self.inner.transcode) {
             // Forwarded as it comes: what is queued and what is to come.
             (_, Transcode::Undecided | Transcode::Identity) => {
                 let rest = self
@@ -495,10 +518,11 @@ where
                 hint
             }
             (Some(to), Transcode::Active(_)) => self
+                .inner
                 .upstream_len
                 .and_then(|len| Transcoder::output_len(from, to, len))
                 .map_or_else(SizeHint::new, |total| {
-                    SizeHint::with_exact(total.saturating_sub(self.sent))
+                    SizeHint::with_exact(total.saturating_sub(self.inner.sent))
                 }),
             (None, Transcode::Active(_)) => SizeHint::new(),
         }

@@ -27,7 +27,10 @@ where
     ///   the length is not known (then `Transfer-Encoding` is left to the
     ///   server); `Transfer-Encoding` is removed where a length is set.
     /// - `Content-Transfer-Encoding`: `base64` or `binary`, the transport
-    ///   that goes out.
+    ///   that goes out, when it changes or when the upstream named another
+    ///   (or named none and the body changes transport); an upstream that
+    ///   named none keeps none for a body that goes out in its own
+    ///   transport, as a pass-through proxy would answer.
     /// - `Content-Type`: `text/plain` or `application/octet-stream` when
     ///   the transport changes, or when the upstream sent none.
     ///
@@ -42,42 +45,80 @@ where
             Transport::Raw | Transport::Auto => Transport::Raw,
         };
         let out = self.encoding().map_or(upstream, Encoding::transport);
-        let hint = self.size_hint();
-        match hint.exact() {
-            Some(rest) => {
-                let len = self.sent().saturating_add(rest);
-                // Forward and rewrite keep the upstream's own value: no new
-                // value to allocate on every response.
-                let same = headers
-                    .get(CONTENT_LENGTH)
-                    .and_then(|value| value.to_str().ok())
-                    .and_then(|value| value.parse::<u64>().ok())
-                    == Some(len);
-                if !same {
-                    headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
-                }
-                headers.remove(TRANSFER_ENCODING);
-            }
-            None => {
-                headers.remove(CONTENT_LENGTH);
-            }
-        }
         let (transfer, content_type) = match out {
             Transport::Base64 => ("base64", "text/plain"),
             Transport::Raw | Transport::Auto => ("binary", "application/octet-stream"),
         };
-        let named = headers
-            .get(CONTENT_TRANSFER_ENCODING)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value.eq_ignore_ascii_case(transfer));
-        if !named {
+        let said = Said::of(headers, transfer);
+        match self.size_hint().exact() {
+            Some(rest) => {
+                let len = self.sent().saturating_add(rest);
+                // Forward and rewrite keep the upstream's own value: no new
+                // value to allocate on every response.
+                if said.length != Some(len) {
+                    headers.insert(CONTENT_LENGTH, HeaderValue::from(len));
+                }
+                if said.transfer_encoding {
+                    headers.remove(TRANSFER_ENCODING);
+                }
+            }
+            None => {
+                if said.any_length {
+                    headers.remove(CONTENT_LENGTH);
+                }
+            }
+        }
+        if said.names_other || (out != upstream && !said.named) {
             headers.insert(
                 CONTENT_TRANSFER_ENCODING,
                 HeaderValue::from_static(transfer),
             );
         }
-        if out != upstream || !headers.contains_key(CONTENT_TYPE) {
+        if out != upstream || !said.content_type {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
         }
+    }
+}
+
+/// What the upstream's headers already say, read in one pass over them
+/// (an answer has a handful): each lookup by name would hash it.
+#[derive(Default)]
+struct Said {
+    /// Some `Content-Length`.
+    any_length: bool,
+    /// The first `Content-Length`, as a number.
+    length: Option<u64>,
+    transfer_encoding: bool,
+    /// The first `Content-Transfer-Encoding` names the transport that goes
+    /// out.
+    named: bool,
+    /// There is a `Content-Transfer-Encoding`, and it names another one.
+    names_other: bool,
+    content_type: bool,
+}
+
+impl Said {
+    fn of(headers: &HeaderMap, transfer: &str) -> Self {
+        let mut said = Self::default();
+        let mut transfer_named = false;
+        for (name, value) in headers {
+            if *name == CONTENT_LENGTH {
+                if !said.any_length {
+                    said.length = value.to_str().ok().and_then(|v| v.parse().ok());
+                }
+                said.any_length = true;
+            } else if *name == TRANSFER_ENCODING {
+                said.transfer_encoding = true;
+            } else if *name == CONTENT_TYPE {
+                said.content_type = true;
+            } else if !transfer_named && name.as_str() == CONTENT_TRANSFER_ENCODING.as_str() {
+                transfer_named = true;
+                said.named = value
+                    .to_str()
+                    .is_ok_and(|value| value.eq_ignore_ascii_case(transfer));
+                said.names_other = !said.named;
+            }
+        }
+        said
     }
 }
