@@ -77,7 +77,7 @@ use clap::{Parser, ValueEnum};
 use getemms::Encoding;
 use getemms::base64::LineWrap;
 use getemms::http::{
-    BodyReader, ClientEncoding, ReadError, RelayBody, RelayLayer, RelayServiceError, build_response,
+    BodyReader, ReadError, RelayBody, RelayLayer, RelayServiceError, build_response,
 };
 use getemms::relay::{Policy, RelayOptions, Verdict, Verify};
 use getemms::{Header, LicenseStatus, Options, Response, Transport};
@@ -362,8 +362,10 @@ struct Proxy {
     config: Config,
     client: HttpClient,
     /// Applied per request to the borrowed client (`&Client` is a tower
-    /// service too): a clone of the policy, no clone of the client.
+    /// service too): a clone of the policy, no clone of the client. One
+    /// layer per client encoding, so that no request carries an extension.
     relay: RelayLayer<ProxyPolicy>,
+    relay_raw: RelayLayer<ProxyPolicy>,
 }
 
 /// The proxy's routes: `POST /GetEMMs.cgi`.
@@ -375,10 +377,13 @@ pub fn router(config: Config) -> Router {
         map_status: config.map_status.clone(),
     }));
     let relay = RelayLayer::new(config.relay_options(), policy);
+    let relay_raw = relay.clone().with_encoding(Encoding::Raw);
+    let relay = relay.with_encoding(Encoding::Base64(config.wrap));
     let proxy = Arc::new(Proxy {
         config,
         client,
         relay,
+        relay_raw,
     });
     Router::new()
         .route("/GetEMMs.cgi", post(get_emms))
@@ -576,24 +581,25 @@ fn refuse(config: &Config, exchange: &Exchange, failure: &Failure) -> http::Resp
 /// the timeout), then the body streams through a deadline.
 async fn relay(
     proxy: &Proxy,
-    mut request: http::Request<Full<Bytes>>,
+    request: http::Request<Full<Bytes>>,
     exchange: Exchange,
     in_flight: InFlight,
 ) -> http::Response<Body> {
     let config = &proxy.config;
-    request
-        .extensions_mut()
-        .insert(ClientEncoding(exchange.encoding));
+    let layer = match exchange.encoding {
+        Encoding::Raw => &proxy.relay_raw,
+        Encoding::Base64(_) => &proxy.relay,
+    };
+    let mut service = layer.layer(&proxy.client);
     let deadline = exchange.started + config.timeout;
-    let mut service = proxy.relay.layer(&proxy.client);
     let call = async {
         poll_fn(|cx| service.poll_ready(cx)).await?;
         service.call(request).await
     };
     let answer = match tokio::time::timeout_at(deadline, call).await {
-        Err(_) => return refuse(config, &exchange, &Failure::Timeout(config.timeout)),
-        Ok(Err(error)) => return refuse(config, &exchange, &Failure::Relay(error)),
         Ok(Ok(answer)) => answer,
+        Ok(Err(error)) => return refuse(config, &exchange, &Failure::Relay(error)),
+        Err(_) => return refuse(config, &exchange, &Failure::Timeout(config.timeout)),
     };
     if !answer.status().is_success() {
         let failure = Failure::HttpStatus(answer.status());
@@ -616,14 +622,16 @@ async fn relay(
         return refuse(config, &exchange, &Failure::Limit(limit));
     }
     // One pass over the few headers; a removal only for those present.
-    let hop_by_hop: Vec<HeaderName> = parts
-        .headers
-        .keys()
-        .filter(|name| HOP_BY_HOP.contains(name))
-        .cloned()
-        .collect();
-    for name in hop_by_hop {
-        parts.headers.remove(name);
+    if parts.headers.keys().any(is_hop_by_hop) {
+        let names: Vec<HeaderName> = parts
+            .headers
+            .keys()
+            .filter(|name| is_hop_by_hop(name))
+            .cloned()
+            .collect();
+        for name in names {
+            parts.headers.remove(name);
+        }
     }
     let body = Relayed {
         length: http_body::Body::size_hint(&body).exact(),
@@ -639,15 +647,14 @@ async fn relay(
     http::Response::from_parts(parts, Body::new(body))
 }
 
-/// Headers that belong to one connection, not to the answer (RFC 9110, 7.6.1).
-const HOP_BY_HOP: [HeaderName; 6] = [
-    header::CONNECTION,
-    HeaderName::from_static("keep-alive"),
-    header::TE,
-    header::TRAILER,
-    header::TRANSFER_ENCODING,
-    header::UPGRADE,
-];
+/// Whether a header belongs to one connection, not to the answer (RFC 9110,
+/// 7.6.1).
+fn is_hop_by_hop(name: &HeaderName) -> bool {
+    matches!(
+        name.as_str(),
+        "connection" | "keep-alive" | "te" | "trailer" | "transfer-encoding" | "upgrade"
+    )
+}
 
 /// A limit an announced length already breaks, known before anything is
 /// sent: the body over `--max-body`, or a raw EMM over `--max-emm`. (The
@@ -686,7 +693,8 @@ struct Relayed {
     sent: u64,
     deadline: Instant,
     timeout: Duration,
-    /// Armed the first time the upstream keeps the body waiting.
+    /// Armed the first time the upstream keeps the body waiting (most
+    /// small answers never do).
     sleep: Option<Pin<Box<Sleep>>>,
     started: Instant,
     logged: bool,
