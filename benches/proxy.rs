@@ -5,6 +5,7 @@
 //! ```text
 //! cargo bench --features tower --bench proxy
 //! cargo bench --features tower --bench proxy -- 1k_raw 1m   # those workloads only
+//! PROXY_BENCH_ROUNDS=15 PROXY_BENCH_MODES="relay forward" cargo bench --features tower --bench proxy
 //! ```
 //!
 //! The modes: `passthrough` (the baseline), `relay forward` (`--mode
@@ -18,7 +19,8 @@
 //! transport (`Content-Transfer-Encoding: binary` for raw), so that the
 //! relay forwards and never transcodes. A round sends a fixed number of
 //! requests, 64 at a time, in each mode in turn (the order rotating from
-//! round to round); nine rounds. It prints requests/s, p50 and p99 for each
+//! round to round); nine rounds (`PROXY_BENCH_ROUNDS`: an odd number, at
+//! least nine). It prints requests/s, p50 and p99 for each
 //! mode, and each mode's cost: the loss of throughput against the
 //! passthrough run of the same round, as the median of the nine and their
 //! range. The goal: relay forward and relay rewrite cost at most 2 % at
@@ -45,7 +47,8 @@ use proxy_client::BenchClient;
 use tokio::net::TcpListener;
 
 const CONCURRENCY: usize = 64;
-/// Rounds of each mode; odd, so that the median is one round.
+/// Rounds of each mode by default; odd, so that the median is one round.
+/// `PROXY_BENCH_ROUNDS` sets another odd count of at least 9.
 const ROUNDS: usize = 9;
 /// The most a gated mode may cost, in % of passthrough throughput.
 const GOAL: f64 = 2.0;
@@ -170,6 +173,13 @@ async fn main() {
                     .is_none_or(|list| list.split(',').any(|name| name.trim() == mode.name))
         })
         .collect();
+    let rounds = match std::env::var("PROXY_BENCH_ROUNDS") {
+        Err(_) => ROUNDS,
+        Ok(value) => match value.parse::<usize>() {
+            Ok(n) if n >= ROUNDS && n % 2 == 1 => n,
+            _ => panic!("PROXY_BENCH_ROUNDS={value}: expected an odd number of at least {ROUNDS}"),
+        },
+    };
     let mut proxies = Vec::new();
     for mode in &modes {
         proxies.push(proxy(upstream_addr, mode).await);
@@ -214,7 +224,7 @@ async fn main() {
                     took: Vec::new(),
                 })
                 .collect();
-            for round in 0..ROUNDS {
+            for round in 0..rounds {
                 for step in 0..modes.len() {
                     let index = (round + step) % modes.len();
                     let (took, mut latencies) =
@@ -246,7 +256,7 @@ async fn main() {
                     .map(|(pass, took)| (1.0 - pass.as_secs_f64() / took.as_secs_f64()) * 100.0)
                     .collect();
                 costs.sort_by(f64::total_cmp);
-                let median = costs[ROUNDS / 2];
+                let median = costs[rounds / 2];
                 let verdict = match (mode.gated, median <= GOAL) {
                     (false, _) => "reported".to_owned(),
                     (true, true) => format!("goal <= {GOAL} %: met"),
@@ -254,10 +264,10 @@ async fn main() {
                 };
                 println!(
                     "{label:9} {:17} cost: median {median:+5.1} % of passthrough throughput \
-                     ({ROUNDS} paired rounds, {:+.1} % to {:+.1} %), {verdict}",
+                     ({rounds} paired rounds, {:+.1} % to {:+.1} %), {verdict}",
                     mode.name,
                     costs[0],
-                    costs[ROUNDS - 1],
+                    costs[rounds - 1],
                 );
                 medians.push(median);
             }
