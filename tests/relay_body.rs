@@ -395,6 +395,28 @@ fn test_forward_keeps_the_length_and_the_hint() {
 }
 
 #[test]
+fn test_the_first_of_several_lengths_and_labels_is_the_one_checked() {
+    let raw = Bytes::from(body(&emm(40), Encoding::Raw));
+    let mut relay = relayed(Upstream::new([raw.clone()]), Transport::Raw, forward);
+    decide(&mut relay).unwrap();
+    let mut headers = HeaderMap::new();
+    // The first length is wrong, the second right: one right value goes out.
+    headers.append("content-length", "99".parse().unwrap());
+    headers.append("content-length", raw.len().into());
+    // The first label is wrong, the second right: it is corrected.
+    headers.append("content-transfer-encoding", "8bit".parse().unwrap());
+    headers.append("content-transfer-encoding", "binary".parse().unwrap());
+    relay.fix_headers(&mut headers);
+    let lengths: Vec<_> = headers.get_all("content-length").iter().collect();
+    assert_eq!(lengths, [raw.len().to_string().as_str()]);
+    let labels: Vec<_> = headers
+        .get_all("content-transfer-encoding")
+        .iter()
+        .collect();
+    assert_eq!(labels, ["binary"]);
+}
+
+#[test]
 fn test_the_transport_label_is_added_only_where_it_changes_or_is_wrong() {
     let raw = Bytes::from(body(&emm(40), Encoding::Raw));
     let text = Bytes::from(body(&emm(40), Encoding::Base64(LineWrap::None)));
