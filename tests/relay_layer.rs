@@ -311,3 +311,117 @@ fn test_readiness_and_the_source_are_the_inner_services() {
         RelayServiceError::<std::io::Error, std::io::Error>::UnsupportedTransferEncoding;
     assert!(std::error::Error::source(&unsupported).is_none());
 }
+
+/// An upstream body that keeps the relay waiting: one `Pending` before
+/// each of its frames.
+#[derive(Debug)]
+struct Slow {
+    frames: std::collections::VecDeque<&'static [u8]>,
+    waited: bool,
+}
+
+impl http_body::Body for Slow {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        if !self.waited {
+            self.waited = true;
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        self.waited = false;
+        let frame = self.frames.pop_front();
+        Poll::Ready(frame.map(|bytes| Ok(http_body::Frame::data(Bytes::from_static(bytes)))))
+    }
+
+    /// Exact, as a body with a `Content-Length` says.
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.frames.iter().map(|frame| frame.len() as u64).sum())
+    }
+}
+
+/// A license server whose answers come in these frames, slowly.
+#[derive(Clone, Copy)]
+struct SlowServer(&'static [&'static [u8]]);
+
+impl Service<http::Request<()>> for SlowServer {
+    type Response = http::Response<Slow>;
+    type Error = &'static str;
+    type Future = Ready<Result<Self::Response, &'static str>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), &'static str>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _: http::Request<()>) -> Self::Future {
+        let mut answer = http::Response::new(Slow {
+            frames: self.0.iter().copied().collect(),
+            waited: false,
+        });
+        let len: usize = self.0.iter().map(|frame| frame.len()).sum();
+        answer.headers_mut().insert("content-length", len.into());
+        ready(Ok(answer))
+    }
+}
+
+/// Polls `future` to its end with a waker that does nothing: the number
+/// of `Pending`s on the way, and the output.
+fn waited<F: Future>(future: F) -> (usize, F::Output) {
+    let mut future = pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    for pending in 0..100 {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return (pending, output);
+        }
+    }
+    panic!("still pending after 100 polls");
+}
+
+#[test]
+fn test_a_body_that_keeps_the_relay_waiting_is_decided_once_its_header_came() {
+    // Asset id 5: rewritten to status 2. The header comes in three frames,
+    // each after a wait; the EMM in a fourth.
+    const FRAMES: &[&[u8]] = &[b"\0\0\0\x01\0", b"\0\0\x05\0\0", b"\0\x07", b"\xCA\xFE"];
+    let layer = RelayLayer::new(
+        RelayOptions::new(Transport::Raw),
+        policy as fn(&Header) -> Verdict,
+    );
+    let mut service = layer.layer(SlowServer(FRAMES));
+    let (pending, response) = waited(service.call(http::Request::new(())));
+    assert_eq!(pending, 3, "one wait per frame of the header");
+    let response = response.expect("decided");
+    assert_eq!(response.headers()["content-length"], "14");
+    assert_eq!(
+        response.body().verdict(),
+        Some(Verdict::Rewrite(Header {
+            license_status: LicenseStatus::from(2),
+            ..Header::full(LicenseStatus::from(1), 5, 7)
+        }))
+    );
+    let (_, body) = waited(response.into_body().collect());
+    assert_eq!(
+        body.expect("relayed").to_bytes(),
+        Response::new(2, 5, 7, b"\xCA\xFE").to_vec()
+    );
+
+    // The upstream ends inside the header, after waits: the body's error,
+    // nothing sent; and the future, once done, stays pending.
+    const CUT: &[&[u8]] = &[b"\0\0\0\x01\0", b"\0\0\x05\0"];
+    let mut service = layer.layer(SlowServer(CUT));
+    let mut future = pin!(service.call(http::Request::new(())));
+    let (pending, error) = waited(future.as_mut());
+    assert_eq!(pending, 3);
+    let Err(RelayServiceError::Body(RelayBodyError::Relay { error, sent: 0 })) = error else {
+        panic!("{error:?}")
+    };
+    assert_eq!(
+        error,
+        RelayError::Body(Response::parse(b"\0\0\0\x01\0\0\0\x05\0").unwrap_err())
+    );
+    let mut cx = Context::from_waker(Waker::noop());
+    assert!(future.as_mut().poll(&mut cx).is_pending());
+}

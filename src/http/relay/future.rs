@@ -10,6 +10,7 @@ use http::header::HeaderName;
 use http_body::Body;
 
 use super::body::RelayBody;
+use super::error::RelayBodyError;
 use super::service::RelayServiceError;
 use crate::decoder::Transport;
 use crate::encoding::Encoding;
@@ -80,75 +81,100 @@ fn transport_of(configured: Transport, headers: &http::HeaderMap) -> Option<Tran
     }
 }
 
+/// What a [`ResponseFuture`] gives: the response, or why there is none.
+type Relayed<B, P, E> =
+    Result<http::Response<RelayBody<B, P>>, RelayServiceError<E, <B as Body>::Error>>;
+
+/// The response once its body's verdict is known, its headers fixed; or
+/// the body's error.
+fn respond<B, P, E>(
+    decided: Result<(), RelayBodyError<B::Error>>,
+    mut parts: http::response::Parts,
+    body: RelayBody<B, P>,
+) -> Relayed<B, P, E>
+where
+    B: Body<Data = Bytes> + Unpin,
+    P: Policy + Unpin,
+{
+    match decided {
+        Ok(()) => {
+            body.fix_headers(&mut parts.headers);
+            Ok(http::Response::from_parts(parts, body))
+        }
+        Err(error) => Err(RelayServiceError::Body(error)),
+    }
+}
+
 impl<F, B, P, E> Future for ResponseFuture<F, B, P>
 where
     F: Future<Output = Result<http::Response<B>, E>> + Unpin,
     B: Body<Data = Bytes> + Unpin,
     P: Policy + Unpin,
 {
-    type Output = Result<http::Response<RelayBody<B, P>>, RelayServiceError<E, B::Error>>;
+    type Output = Relayed<B, P, E>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        loop {
-            match &mut this.state {
-                State::Calling {
-                    future,
-                    options,
-                    policy,
-                    encoding,
-                } => {
-                    let response = match ready!(Pin::new(future).poll(cx)) {
-                        Ok(response) => response,
-                        Err(error) => {
-                            this.state = State::Done;
-                            return Poll::Ready(Err(RelayServiceError::Service(error)));
-                        }
-                    };
-                    let (parts, upstream) = response.into_parts();
-                    let Some(policy) = policy.take() else {
+        match &mut this.state {
+            State::Calling {
+                future,
+                options,
+                policy,
+                encoding,
+            } => {
+                let response = match ready!(Pin::new(future).poll(cx)) {
+                    Ok(response) => response,
+                    Err(error) => {
                         this.state = State::Done;
-                        return Poll::Ready(Ok(http::Response::from_parts(
-                            parts,
-                            RelayBody::untouched(upstream),
-                        )));
-                    };
-                    if !parts.status.is_success() {
-                        this.state = State::Done;
-                        let body = RelayBody::untouched(upstream);
-                        return Poll::Ready(Ok(http::Response::from_parts(parts, body)));
+                        return Poll::Ready(Err(RelayServiceError::Service(error)));
                     }
-                    let Some(transport) = transport_of(options.transport, &parts.headers) else {
-                        this.state = State::Done;
-                        return Poll::Ready(Err(RelayServiceError::UnsupportedTransferEncoding));
-                    };
-                    let options = RelayOptions {
-                        transport,
-                        ..*options
-                    };
-                    let mut body = RelayBody::new(upstream, options, policy);
-                    if let Some(encoding) = *encoding {
-                        body = body.with_encoding(encoding);
-                    }
+                };
+                let (parts, upstream) = response.into_parts();
+                let Some(policy) = policy.take() else {
+                    this.state = State::Done;
+                    return Poll::Ready(Ok(http::Response::from_parts(
+                        parts,
+                        RelayBody::untouched(upstream),
+                    )));
+                };
+                if !parts.status.is_success() {
+                    this.state = State::Done;
+                    let body = RelayBody::untouched(upstream);
+                    return Poll::Ready(Ok(http::Response::from_parts(parts, body)));
+                }
+                let Some(transport) = transport_of(options.transport, &parts.headers) else {
+                    this.state = State::Done;
+                    return Poll::Ready(Err(RelayServiceError::UnsupportedTransferEncoding));
+                };
+                let options = RelayOptions {
+                    transport,
+                    ..*options
+                };
+                let mut body = RelayBody::new(upstream, options, policy);
+                if let Some(encoding) = *encoding {
+                    body = body.with_encoding(encoding);
+                }
+                // A short answer is usually whole in the client's
+                // buffer already: decided at once, the response goes
+                // back without a stop in the `Deciding` state (two
+                // moves of its head and body fewer).
+                let Poll::Ready(decided) = body.poll_decide(cx) else {
                     this.state = State::Deciding { parts, body };
-                }
-                State::Deciding { body, .. } => {
-                    let decided = ready!(body.poll_decide(cx));
-                    let State::Deciding { mut parts, body } =
-                        core::mem::replace(&mut this.state, State::Done)
-                    else {
-                        return Poll::Pending;
-                    };
-                    return Poll::Ready(match decided {
-                        Ok(()) => {
-                            body.fix_headers(&mut parts.headers);
-                            Ok(http::Response::from_parts(parts, body))
-                        }
-                        Err(error) => Err(RelayServiceError::Body(error)),
-                    });
-                }
-                State::Done => return Poll::Pending,
+                    return Poll::Pending;
+                };
+                this.state = State::Done;
+                Poll::Ready(respond(decided, parts, body))
             }
+            State::Deciding { body, .. } => {
+                let decided = ready!(body.poll_decide(cx));
+                let State::Deciding { parts, body } =
+                    core::mem::replace(&mut this.state, State::Done)
+                else {
+                    return Poll::Pending;
+                };
+                Poll::Ready(respond(decided, parts, body))
+            }
+            State::Done => Poll::Pending,
         }
     }
 }
