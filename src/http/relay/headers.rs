@@ -104,7 +104,7 @@ impl Said {
         for (name, value) in headers {
             if *name == CONTENT_LENGTH {
                 if !said.any_length {
-                    said.length = value.to_str().ok().and_then(|v| v.parse().ok());
+                    said.length = decimal(value.as_bytes());
                 }
                 said.any_length = true;
             } else if *name == TRANSFER_ENCODING {
@@ -113,12 +113,52 @@ impl Said {
                 said.content_type = true;
             } else if !transfer_named && name.as_str() == CONTENT_TRANSFER_ENCODING.as_str() {
                 transfer_named = true;
-                said.named = value
-                    .to_str()
-                    .is_ok_and(|value| value.eq_ignore_ascii_case(transfer));
+                said.named = value.as_bytes().eq_ignore_ascii_case(transfer.as_bytes());
                 said.names_other = !said.named;
             }
         }
         said
+    }
+}
+
+/// A `Content-Length` value as a number: ASCII digits only, as RFC 9110
+/// (8.6) has it, and no more than a `u64` holds.
+fn decimal(digits: &[u8]) -> Option<u64> {
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0_u64, |n, &digit| {
+        let digit = digit.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decimal;
+
+    #[test]
+    fn test_decimal_reads_digits_only_and_refuses_overflow() {
+        assert_eq!(decimal(b"0"), Some(0));
+        assert_eq!(decimal(b"1036"), Some(1036));
+        assert_eq!(decimal(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(decimal(b"18446744073709551616"), None);
+        assert_eq!(decimal(b"99999999999999999999"), None);
+        for bad in [
+            &b""[..],
+            b"+12",
+            b"-1",
+            b"1 2",
+            b" 12",
+            b"12 ",
+            b"0x10",
+            b"1/",
+            b"1:",
+        ] {
+            assert_eq!(decimal(bad), None, "{bad:?}");
+        }
     }
 }
