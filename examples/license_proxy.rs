@@ -592,11 +592,12 @@ async fn relay(
     };
     let mut service = layer.layer(&proxy.client);
     let deadline = exchange.started + config.timeout;
-    let call = async {
-        poll_fn(|cx| service.poll_ready(cx)).await?;
-        service.call(request).await
-    };
-    let answer = match tokio::time::timeout_at(deadline, call).await {
+    // hyper's client is always ready: the deadline only has to cover the
+    // call, and it wraps the relay's own future with nothing in between.
+    if let Err(error) = poll_fn(|cx| service.poll_ready(cx)).await {
+        return refuse(config, &exchange, &Failure::Relay(error));
+    }
+    let answer = match tokio::time::timeout_at(deadline, service.call(request)).await {
         Ok(Ok(answer)) => answer,
         Ok(Err(error)) => return refuse(config, &exchange, &Failure::Relay(error)),
         Err(_) => return refuse(config, &exchange, &Failure::Timeout(config.timeout)),
