@@ -336,7 +336,9 @@ pub struct ProxyPolicy(Arc<Rules>);
 struct Rules {
     deny: HashSet<u32>,
     deny_code: LicenseStatus,
-    map_status: HashMap<LicenseStatus, LicenseStatus>,
+    /// `Config::map_status` as pairs: a scan of the few rules a proxy has
+    /// costs less than hashing the status with SipHash on every answer.
+    map_status: Box<[(LicenseStatus, LicenseStatus)]>,
 }
 
 impl Policy for ProxyPolicy {
@@ -345,9 +347,13 @@ impl Policy for ProxyPolicy {
         if rules.deny.contains(&header.asset_id) {
             return Verdict::Reject(Header::short(rules.deny_code, header.asset_id));
         }
-        match rules.map_status.get(&header.license_status) {
+        let rule = rules
+            .map_status
+            .iter()
+            .find(|(from, _)| *from == header.license_status);
+        match rule {
             // Same form: the rewrite keeps the body's length.
-            Some(&to) => Verdict::Rewrite(Header {
+            Some(&(_, to)) => Verdict::Rewrite(Header {
                 license_status: to,
                 ..*header
             }),
@@ -374,7 +380,11 @@ pub fn router(config: Config) -> Router {
     let policy = ProxyPolicy(Arc::new(Rules {
         deny: config.deny.clone(),
         deny_code: config.deny_code,
-        map_status: config.map_status.clone(),
+        map_status: config
+            .map_status
+            .iter()
+            .map(|(&from, &to)| (from, to))
+            .collect(),
     }));
     let relay = RelayLayer::new(config.relay_options(), policy);
     let relay_raw = relay.clone().with_encoding(Encoding::Raw);
