@@ -20,9 +20,10 @@
 //! nothing after the first; the client asks for the upstream's own
 //! transport (`Content-Transfer-Encoding: binary` for raw), so that the
 //! relay forwards and never transcodes. A round sends a fixed number of
-//! requests, 64 at a time, in each mode in turn (the order rotating from
-//! round to round); nine rounds (`PROXY_BENCH_ROUNDS`: an odd number, at
-//! least nine). It prints requests/s, p50 and p99 for each mode, and each
+//! requests, 64 at a time, in each mode in turn, in an order that changes
+//! from round to round so that each mode runs in every position and after
+//! every other mode equally often (a Williams design: `orders`); nine
+//! rounds (`PROXY_BENCH_ROUNDS`: an odd number, at least nine). It prints requests/s, p50 and p99 for each mode, and each
 //! mode's cost: the loss of throughput against the passthrough run of the
 //! same round, as the median of the nine and their range. The goal: relay
 //! forward and relay rewrite cost at most 2 % at every size and transport;
@@ -158,6 +159,59 @@ fn percentile(sorted: &[Duration], p: usize) -> f64 {
     sorted[(sorted.len() * p / 100).min(sorted.len() - 1)].as_secs_f64() * 1e3
 }
 
+/// The order of the modes in each round: a Williams design, in which every
+/// mode runs once in each position and right after every other mode
+/// equally often over the rows (n rows for an even count of modes, 2n for
+/// an odd one). Round `r` takes row `r % rows`. A plain rotation would
+/// have each mode always follow the same one, so whatever a mode leaves
+/// behind (the allocator's heap, caches, the connection pools) would
+/// always weigh on the same successor.
+fn orders(n: usize) -> Vec<Vec<usize>> {
+    // 0, 1, n-1, 2, n-2, 3, ...: the differences between neighbours are
+    // all distinct modulo n (for even n).
+    let first: Vec<usize> = (0..n)
+        .map(|j| match j {
+            0 => 0,
+            _ if j % 2 == 1 => j.div_ceil(2),
+            _ => n - j / 2,
+        })
+        .collect();
+    let mut rows: Vec<Vec<usize>> = (0..n)
+        .map(|r| first.iter().map(|&m| (m + r) % n).collect())
+        .collect();
+    if n % 2 == 1 {
+        let mirrored: Vec<Vec<usize>> = rows
+            .iter()
+            .map(|row| row.iter().rev().copied().collect())
+            .collect();
+        rows.extend(mirrored);
+    }
+    // The design's promise, checked: each row holds every mode once, and
+    // every ordered pair of two modes is neighbours equally often.
+    let mut pairs = vec![0_usize; n * n];
+    for row in &rows {
+        let mut seen = row.clone();
+        seen.sort_unstable();
+        assert!(
+            seen.iter().copied().eq(0..n),
+            "row {row:?}: not every mode once"
+        );
+        for pair in row.windows(2) {
+            pairs[pair[0] * n + pair[1]] += 1;
+        }
+    }
+    let off_diagonal = |i: usize| i / n != i % n;
+    let counts: Vec<usize> = (0..n * n)
+        .filter(|&i| off_diagonal(i))
+        .map(|i| pairs[i])
+        .collect();
+    assert!(
+        counts.windows(2).all(|w| w[0] == w[1]),
+        "{n} modes: neighbours not balanced: {counts:?}"
+    );
+    rows
+}
+
 /// One mode's figures over the rounds of a workload.
 struct Figures {
     latencies: Vec<Duration>,
@@ -190,6 +244,7 @@ async fn main() {
             _ => panic!("PROXY_BENCH_ROUNDS={value}: expected an odd number of at least {ROUNDS}"),
         },
     };
+    let orders = orders(modes.len());
     let mut proxies = Vec::new();
     for mode in &modes {
         proxies.push(proxy(upstream_addr, mode).await);
@@ -237,8 +292,7 @@ async fn main() {
                 })
                 .collect();
             for round in 0..rounds {
-                for step in 0..modes.len() {
-                    let index = (round + step) % modes.len();
+                for &index in &orders[round % orders.len()] {
                     let (took, mut latencies) =
                         run(proxies[index], &case, raw, lens[index], requests).await;
                     let mode = &mut figures[index];
