@@ -23,9 +23,10 @@
 //! requests, 64 at a time, in each mode in turn, in an order that changes
 //! from round to round so that each mode runs in every position and after
 //! every other mode equally often (a Williams design: `orders`); nine
-//! rounds (`PROXY_BENCH_ROUNDS`: an odd number, at least nine). It prints requests/s, p50 and p99 for each mode, and each
-//! mode's cost: the loss of throughput against the passthrough run of the
-//! same round, as the median of the nine and their range. The goal: relay
+//! rounds (`PROXY_BENCH_ROUNDS`: an odd number, at least nine). It prints
+//! requests/s, p50 and p99 for each mode, and each mode's cost: the loss
+//! of throughput against the passthrough run of the same round, as the
+//! median of the rounds and their range. The goal: relay
 //! forward and relay rewrite cost at most 2 % at every size and transport;
 //! body verification and buffered are reported.
 
@@ -162,7 +163,9 @@ fn percentile(sorted: &[Duration], p: usize) -> f64 {
 /// The order of the modes in each round: a Williams design, in which every
 /// mode runs once in each position and right after every other mode
 /// equally often over the rows (n rows for an even count of modes, 2n for
-/// an odd one). Round `r` takes row `r % rows`. A plain rotation would
+/// an odd one). Round `r` takes row `r % rows`, so the balance is exact
+/// when the rounds are a multiple of the rows (21 rounds of six modes:
+/// three full cycles and half of one). A plain rotation would
 /// have each mode always follow the same one, so whatever a mode leaves
 /// behind (the allocator's heap, caches, the connection pools) would
 /// always weigh on the same successor.
