@@ -64,10 +64,10 @@ const ROUNDS: usize = 9;
 /// The most a gated mode may cost, in % of passthrough throughput.
 const GOAL: f64 = 2.0;
 /// Each mode's measured window in a round (`PROXY_BENCH_WINDOW_MS` sets
-/// another). At 1 MiB it holds some 600 passthrough answers.
+/// another). At 1 MiB it holds some 400 to 700 passthrough answers.
 const WINDOW: Duration = Duration::from_millis(300);
 /// Before a window opens: every worker has its first answer under way
-/// (a 1 MiB answer takes some 30 ms at 64 at a time).
+/// (a 1 MiB answer takes some 30 to 45 ms at 64 at a time).
 const RAMP: Duration = Duration::from_millis(50);
 /// The warm-up run of each mode before a workload's rounds.
 const WARM_UP: Duration = Duration::from_millis(200);
