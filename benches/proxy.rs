@@ -137,8 +137,8 @@ async fn proxy(upstream: SocketAddr, mode: &Mode) -> SocketAddr {
 
 /// One mode's share of a round: 64 workers send requests of `case` back
 /// to back through the mode's client, and the requests that complete
-/// within `window`, after `RAMP`, are counted: (the count, their
-/// latencies). A request still running when the window closes is not
+/// within `window`, after `RAMP`, are counted: their latencies, sorted
+/// (so the count is their length). A request still running when the window closes is not
 /// counted and its worker stops, as `wrk` does: the last stragglers do
 /// not stretch the window (with a fixed count of requests, one slow
 /// answer at the end could add a tenth to a round).
@@ -149,7 +149,7 @@ async fn run(
     raw: bool,
     expected_len: usize,
     window: Duration,
-) -> (usize, Vec<Duration>) {
+) -> Vec<Duration> {
     let form = Bytes::from(format!("asset_id=42&case={case}"));
     let uri: http::Uri = format!("http://{proxy}/GetEMMs.cgi").parse().expect("uri");
     let opens = Instant::now() + RAMP;
@@ -179,7 +179,7 @@ async fn run(
         latencies.extend(worker.await.expect("worker"));
     }
     latencies.sort_unstable();
-    (latencies.len(), latencies)
+    latencies
 }
 
 /// The ranks (from 0) in `n` sorted paired costs that bound a
@@ -346,8 +346,8 @@ async fn main() {
             for round in 0..rounds {
                 for &index in &orders[round % orders.len()] {
                     let (proxy, client) = &proxies[index];
-                    let (counted, mut latencies) =
-                        run(client, *proxy, &case, raw, lens[index], window).await;
+                    let mut latencies = run(client, *proxy, &case, raw, lens[index], window).await;
+                    let counted = latencies.len();
                     if verbose {
                         println!(
                             "{label:9} round {round:2} {:17} {counted:6} requests",
