@@ -115,6 +115,31 @@ struct Inner<P> {
     failed: bool,
 }
 
+impl<P> Inner<P> {
+    /// A new state, written straight into its allocation: built on the
+    /// stack and then moved into a `Box`, its few hundred bytes would be
+    /// copied once more on every body. (Inlined, so that the relay is
+    /// built in place too.)
+    #[inline]
+    fn boxed(upstream_len: Option<u64>, relay: Option<Relay<P>>) -> Box<Self> {
+        Box::write(
+            Box::new_uninit(),
+            Self {
+                relay,
+                encoding: None,
+                transcode: Transcode::Undecided,
+                upstream_len,
+                queue: [None, None, None],
+                trailers: None,
+                received: 0,
+                sent: 0,
+                ended: false,
+                failed: false,
+            },
+        )
+    }
+}
+
 /// Whether a body changes transport on its way.
 #[derive(Debug)]
 enum Transcode {
@@ -142,7 +167,11 @@ where
     /// upstream's own transport.
     #[must_use]
     pub fn new(upstream: B, options: RelayOptions, policy: P) -> Self {
-        Self::with_relay(upstream, Some(Relay::new(options, policy)))
+        let upstream_len = upstream.size_hint().exact();
+        Self {
+            inner: Inner::boxed(upstream_len, Some(Relay::new(options, policy))),
+            upstream: Some(upstream),
+        }
     }
 
     /// Passes `upstream` through untouched: no relay, no policy (for an
@@ -150,23 +179,8 @@ where
     /// error).
     #[must_use]
     pub fn untouched(upstream: B) -> Self {
-        Self::with_relay(upstream, None)
-    }
-
-    fn with_relay(upstream: B, relay: Option<Relay<P>>) -> Self {
         Self {
-            inner: Box::new(Inner {
-                upstream_len: upstream.size_hint().exact(),
-                relay,
-                encoding: None,
-                transcode: Transcode::Undecided,
-                queue: [None, None, None],
-                trailers: None,
-                received: 0,
-                sent: 0,
-                ended: false,
-                failed: false,
-            }),
+            inner: Inner::boxed(upstream.size_hint().exact(), None),
             upstream: Some(upstream),
         }
     }

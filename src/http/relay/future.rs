@@ -6,18 +6,15 @@ use core::pin::Pin;
 use core::task::{Context, Poll, ready};
 
 use bytes::Bytes;
-use http::header::HeaderName;
 use http_body::Body;
 
 use super::body::RelayBody;
 use super::error::RelayBodyError;
+use super::headers::Said;
 use super::service::RelayServiceError;
 use crate::decoder::Transport;
 use crate::encoding::Encoding;
 use crate::relay::{Policy, RelayOptions};
-
-/// The header that names a body's transport.
-const CONTENT_TRANSFER_ENCODING: HeaderName = HeaderName::from_static("content-transfer-encoding");
 
 /// The future of [`RelayService::call`](super::RelayService): the inner
 /// service's response, its body relayed, handed back once the verdict is
@@ -42,6 +39,7 @@ enum State<F, B, P> {
     /// Reading the body until its verdict is known.
     Deciding {
         parts: http::response::Parts,
+        said: Said,
         body: RelayBody<B, P>,
     },
     /// The response was handed back.
@@ -67,18 +65,13 @@ impl<F, B, P> ResponseFuture<F, B, P> {
 }
 
 /// The transport of an upstream answer: the configured one, else its
-/// `Content-Transfer-Encoding`, else decided by its first byte.
-fn transport_of(configured: Transport, headers: &http::HeaderMap) -> Option<Transport> {
+/// `Content-Transfer-Encoding` (`None`: one it does not name), else
+/// decided by its first byte.
+fn transport_of(configured: Transport, said: &Said) -> Option<Transport> {
     if configured != Transport::Auto {
         return Some(configured);
     }
-    match headers.get(CONTENT_TRANSFER_ENCODING) {
-        None => Some(Transport::Auto),
-        Some(value) => value
-            .to_str()
-            .ok()
-            .and_then(Transport::from_content_transfer_encoding),
-    }
+    said.transport.unwrap_or(Some(Transport::Auto))
 }
 
 /// What a [`ResponseFuture`] gives: the response, or why there is none.
@@ -90,6 +83,7 @@ type Relayed<B, P, E> =
 fn respond<B, P, E>(
     decided: Result<(), RelayBodyError<B::Error>>,
     mut parts: http::response::Parts,
+    said: &Said,
     body: RelayBody<B, P>,
 ) -> Relayed<B, P, E>
 where
@@ -98,7 +92,7 @@ where
 {
     match decided {
         Ok(()) => {
-            body.fix_headers(&mut parts.headers);
+            body.fix_headers_as_said(&mut parts.headers, said);
             Ok(http::Response::from_parts(parts, body))
         }
         Err(error) => Err(RelayServiceError::Body(error)),
@@ -142,7 +136,10 @@ where
                     let body = RelayBody::untouched(upstream);
                     return Poll::Ready(Ok(http::Response::from_parts(parts, body)));
                 }
-                let Some(transport) = transport_of(options.transport, &parts.headers) else {
+                // One pass over the upstream's headers, for its transport
+                // here and for `fix_headers` once decided.
+                let said = Said::of(&parts.headers);
+                let Some(transport) = transport_of(options.transport, &said) else {
                     this.state = State::Done;
                     return Poll::Ready(Err(RelayServiceError::UnsupportedTransferEncoding));
                 };
@@ -159,20 +156,20 @@ where
                 // back without a stop in the `Deciding` state (two
                 // moves of its head and body fewer).
                 let Poll::Ready(decided) = body.poll_decide(cx) else {
-                    this.state = State::Deciding { parts, body };
+                    this.state = State::Deciding { parts, said, body };
                     return Poll::Pending;
                 };
                 this.state = State::Done;
-                Poll::Ready(respond(decided, parts, body))
+                Poll::Ready(respond(decided, parts, &said, body))
             }
             State::Deciding { body, .. } => {
                 let decided = ready!(body.poll_decide(cx));
-                let State::Deciding { parts, body } =
+                let State::Deciding { parts, said, body } =
                     core::mem::replace(&mut this.state, State::Done)
                 else {
                     return Poll::Pending;
                 };
-                Poll::Ready(respond(decided, parts, body))
+                Poll::Ready(respond(decided, parts, &said, body))
             }
             State::Done => Poll::Pending,
         }

@@ -37,6 +37,14 @@ where
     /// An untouched body ([`untouched`](Self::untouched)) leaves the headers
     /// as they are.
     pub fn fix_headers(&self, headers: &mut HeaderMap) {
+        let said = Said::of(headers);
+        self.fix_headers_as_said(headers, &said);
+    }
+
+    /// [`fix_headers`](Self::fix_headers) with what `headers` say, read
+    /// before (by the layer's future, which reads them once for the
+    /// upstream's transport too).
+    pub(super) fn fix_headers_as_said(&self, headers: &mut HeaderMap, said: &Said) {
         let Some(relay) = self.relay() else {
             return;
         };
@@ -45,11 +53,12 @@ where
             Transport::Raw | Transport::Auto => Transport::Raw,
         };
         let out = self.encoding().map_or(upstream, Encoding::transport);
-        let (transfer, content_type) = match out {
-            Transport::Base64 => ("base64", "text/plain"),
-            Transport::Raw | Transport::Auto => ("binary", "application/octet-stream"),
+        let (transfer, content_type, named) = match out {
+            Transport::Base64 => ("base64", "text/plain", said.named_base64),
+            Transport::Raw | Transport::Auto => {
+                ("binary", "application/octet-stream", said.named_binary)
+            }
         };
-        let said = Said::of(headers, transfer);
         match self.size_hint().exact() {
             Some(rest) => {
                 let len = self.sent().saturating_add(rest);
@@ -68,7 +77,8 @@ where
                 }
             }
         }
-        if said.names_other || (out != upstream && !said.named) {
+        let names_other = said.transport.is_some() && !named;
+        if names_other || (out != upstream && !named) {
             headers.insert(
                 CONTENT_TRANSFER_ENCODING,
                 HeaderValue::from_static(transfer),
@@ -82,25 +92,26 @@ where
 
 /// What the upstream's headers already say, read in one pass over them
 /// (an answer has a handful): each lookup by name would hash it.
-#[derive(Default)]
-struct Said {
+#[derive(Debug, Default)]
+pub(super) struct Said {
     /// Some `Content-Length`.
     any_length: bool,
     /// The first `Content-Length`, as a number.
     length: Option<u64>,
     transfer_encoding: bool,
-    /// The first `Content-Transfer-Encoding` names the transport that goes
-    /// out.
-    named: bool,
-    /// There is a `Content-Transfer-Encoding`, and it names another one.
-    names_other: bool,
     content_type: bool,
+    /// The first `Content-Transfer-Encoding`, if any: the transport it
+    /// names, if it names one (`Transport::from_content_transfer_encoding`).
+    pub(super) transport: Option<Option<Transport>>,
+    /// It is `base64`, exactly (case aside).
+    named_base64: bool,
+    /// It is `binary`, exactly (case aside).
+    named_binary: bool,
 }
 
 impl Said {
-    fn of(headers: &HeaderMap, transfer: &str) -> Self {
+    pub(super) fn of(headers: &HeaderMap) -> Self {
         let mut said = Self::default();
-        let mut transfer_named = false;
         for (name, value) in headers {
             if *name == CONTENT_LENGTH {
                 if !said.any_length {
@@ -111,10 +122,18 @@ impl Said {
                 said.transfer_encoding = true;
             } else if *name == CONTENT_TYPE {
                 said.content_type = true;
-            } else if !transfer_named && name.as_str() == CONTENT_TRANSFER_ENCODING.as_str() {
-                transfer_named = true;
-                said.named = value.as_bytes().eq_ignore_ascii_case(transfer.as_bytes());
-                said.names_other = !said.named;
+            } else if said.transport.is_none()
+                && name.as_str() == CONTENT_TRANSFER_ENCODING.as_str()
+            {
+                let bytes = value.as_bytes();
+                said.named_base64 = bytes.eq_ignore_ascii_case(b"base64");
+                said.named_binary = bytes.eq_ignore_ascii_case(b"binary");
+                said.transport = Some(
+                    value
+                        .to_str()
+                        .ok()
+                        .and_then(Transport::from_content_transfer_encoding),
+                );
             }
         }
         said
