@@ -10,9 +10,13 @@
 # Modes: passthrough, relay, rewrite (relay with --map-status 1=2),
 # verify (relay with --verify body), buffered. CASE is a case of the mock
 # upstream (ok_1k_raw by default; a case ending in _raw is asked for raw).
+# CONNS is wrk's number of connections: 1 by default, one request at a
+# time, so that every request finds the proxy idle and takes the same
+# path through the runtime (two runs agree within 200 instructions,
+# busy machine or not); with more, a request's share of the polls that
+# find nothing ready moves with the machine's load, by a few hundred.
 # Needs valgrind and wrk (apt-get install valgrind wrk). Each mode takes
-# about 15 s: 3 s of warm-up, then the count of 6 s of load at 8
-# connections.
+# about 15 s: 3 s of warm-up, then the count of 6 s of load.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -49,7 +53,7 @@ done
 upstream=$(grep -o 'http://[^ ]*' "$work/upstream")
 
 load() { # seconds, output file
-  CASE=$case_name RAW=$raw wrk -t1 -c8 -d"$1"s -s benches/wrk/get_emms.lua \
+  CASE=$case_name RAW=$raw wrk -t1 -c"${CONNS:-1}" -d"$1"s -s benches/wrk/get_emms.lua \
     "http://127.0.0.1:$port/GetEMMs.cgi" >"$2"
 }
 
