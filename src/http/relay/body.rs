@@ -6,7 +6,7 @@ use core::future::poll_fn;
 use core::pin::Pin;
 use core::task::{Context, Poll, ready};
 
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 use http::HeaderMap;
 use http_body::{Body, Frame, SizeHint};
 
@@ -104,6 +104,10 @@ struct Inner<P> {
     /// Frames ready to go out, in order: at most the held bytes and the
     /// part of one upstream frame, then what the relay's end adds.
     queue: [Option<Bytes>; 3],
+    /// The bytes in the queue, counted as it fills and empties: a body's
+    /// size is asked for several times on its way (by the headers' fix,
+    /// by the server, by any wrapper).
+    queued: u64,
     trailers: Option<HeaderMap>,
     /// Upstream data bytes received.
     received: u64,
@@ -130,6 +134,7 @@ impl<P> Inner<P> {
                 transcode: Transcode::Undecided,
                 upstream_len,
                 queue: [None, None, None],
+                queued: 0,
                 trailers: None,
                 received: 0,
                 sent: 0,
@@ -150,12 +155,6 @@ enum Transcode {
     Identity,
     /// Every frame goes through this transcoder.
     Active(Transcoder),
-}
-
-/// What of a frame goes out after the held bytes.
-enum Part {
-    Whole,
-    Slice(Bytes),
 }
 
 impl<B, P> RelayBody<B, P>
@@ -280,29 +279,24 @@ where
             self.push(data);
             return Ok(());
         };
-        let (held, part) = {
+        let (held, skip) = {
             let relayed = relay
                 .feed(&data)
                 .map_err(|error| RelayBodyError::Relay { error, sent })?;
             let held = (!relayed.held.is_empty()).then(|| Bytes::copy_from_slice(relayed.held));
-            // The whole frame goes on as it is: a slice of it would be a
-            // clone, and the clone of a `Vec`'s `Bytes` allocates. (An empty
-            // slice is `Bytes::new()`, which `push` drops.)
-            let part = if relayed.chunk.len() == data.len() {
-                Part::Whole
-            } else {
-                Part::Slice(data.slice_ref(relayed.chunk))
-            };
-            (held, part)
+            // The chunk's part is always its end: the whole frame, what
+            // follows the header, or nothing. So the frame itself goes on,
+            // its first bytes skipped in place: a slice of it would be a
+            // clone (a shared count up and down, or an allocation for a
+            // `Vec`'s `Bytes`). An empty rest is dropped by `push`.
+            (held, data.len().saturating_sub(relayed.chunk.len()))
         };
         if relay.is_rejected() {
             // Nothing more of the upstream is read: close it now.
             self.upstream = None;
         }
-        let part = match part {
-            Part::Whole => data,
-            Part::Slice(slice) => slice,
-        };
+        let mut part = data;
+        part.advance(skip);
         self.send(held, Some(part), false)
     }
 
@@ -332,51 +326,42 @@ where
         part: Option<Bytes>,
         last: bool,
     ) -> Result<(), RelayBodyError<B::Error>> {
-        let sent = self.inner.sent;
         if let Transcode::Undecided = self.inner.transcode {
-            self.inner.transcode = match (self.inner.encoding, &self.inner.relay) {
-                (Some(encoding), Some(relay)) => {
-                    // `Auto` before its first byte: decided by a later frame.
-                    if relay.transport() == crate::Transport::Auto && !last {
-                        Transcode::Undecided
+            self.inner.transcode = self.transcode_for(last);
+        }
+        // Most bodies keep their transport: their frames are only queued,
+        // in a call small enough to inline (the transcoding, out of line).
+        if let Transcode::Active(transcoder) = &mut self.inner.transcode {
+            let sent = self.inner.sent;
+            let frame = transcode(transcoder, held, part, last)
+                .map_err(|error| RelayBodyError::Transcode { error, sent })?;
+            self.push(frame);
+            return Ok(());
+        }
+        self.push_all(held, part);
+        Ok(())
+    }
+
+    /// Whether the body changes transport, once the upstream's is known
+    /// (once a body).
+    #[inline(never)]
+    fn transcode_for(&self, last: bool) -> Transcode {
+        match (self.inner.encoding, &self.inner.relay) {
+            (Some(encoding), Some(relay)) => {
+                // `Auto` before its first byte: decided by a later frame.
+                if relay.transport() == crate::Transport::Auto && !last {
+                    Transcode::Undecided
+                } else {
+                    let transcoder = Transcoder::new(relay.transport(), encoding);
+                    if transcoder.is_identity() {
+                        Transcode::Identity
                     } else {
-                        let transcoder = Transcoder::new(relay.transport(), encoding);
-                        if transcoder.is_identity() {
-                            Transcode::Identity
-                        } else {
-                            Transcode::Active(transcoder)
-                        }
+                        Transcode::Active(transcoder)
                     }
                 }
-                _ => Transcode::Identity,
-            };
+            }
+            _ => Transcode::Identity,
         }
-        let Transcode::Active(transcoder) = &mut self.inner.transcode else {
-            self.push_all(held, part);
-            return Ok(());
-        };
-        let held = held.unwrap_or_default();
-        let part = part.unwrap_or_default();
-        let mut bound = transcoder.output_bound(held.len().saturating_add(part.len()));
-        if last {
-            // The end of the text after this frame's bytes: the carry they
-            // leave is not known yet, so room for the largest end.
-            bound = bound.saturating_add(crate::base64::EncodeStream::FINISH_BOUND);
-        }
-        let mut out = BytesMut::zeroed(bound);
-        let failed = |error| RelayBodyError::Transcode { error, sent };
-        let mut len = transcoder.transcode(&held, &mut out).map_err(failed)?;
-        len += transcoder
-            .transcode(&part, out.get_mut(len..).unwrap_or_default())
-            .map_err(failed)?;
-        if last {
-            len += transcoder
-                .finish(out.get_mut(len..).unwrap_or_default())
-                .map_err(failed)?;
-        }
-        out.truncate(len);
-        self.push(out.freeze());
-        Ok(())
     }
 
     fn push_all(&mut self, held: Option<Bytes>, part: Option<Bytes>) {
@@ -395,6 +380,7 @@ where
             return;
         }
         if let Some(slot) = self.inner.queue.iter_mut().find(|slot| slot.is_none()) {
+            self.inner.queued = self.inner.queued.saturating_add(bytes.len() as u64);
             *slot = Some(bytes);
         }
     }
@@ -404,6 +390,7 @@ where
         let bytes = queue[0].take()?;
         queue[0] = queue[1].take();
         queue[1] = queue[2].take();
+        self.inner.queued = self.inner.queued.saturating_sub(bytes.len() as u64);
         Some(bytes)
     }
 
@@ -411,16 +398,41 @@ where
     fn fail(&mut self) {
         self.inner.failed = true;
         self.inner.queue = [None, None, None];
+        self.inner.queued = 0;
     }
 
-    fn queued_len(&self) -> u64 {
-        self.inner
-            .queue
-            .iter()
-            .flatten()
-            .map(|b| b.len() as u64)
-            .sum()
+    const fn queued_len(&self) -> u64 {
+        self.inner.queued
     }
+}
+
+/// The held bytes and a frame's part of a body that changes transport,
+/// transcoded into one new frame; `last`: the transcoder's end too. Out
+/// of line: most bodies keep their transport, and their frames only
+/// pass through the small [`RelayBody::send`].
+#[inline(never)]
+fn transcode(
+    transcoder: &mut Transcoder,
+    held: Option<Bytes>,
+    part: Option<Bytes>,
+    last: bool,
+) -> Result<Bytes, crate::Error> {
+    let held = held.unwrap_or_default();
+    let part = part.unwrap_or_default();
+    let mut bound = transcoder.output_bound(held.len().saturating_add(part.len()));
+    if last {
+        // The end of the text after this frame's bytes: the carry they
+        // leave is not known yet, so room for the largest end.
+        bound = bound.saturating_add(crate::base64::EncodeStream::FINISH_BOUND);
+    }
+    let mut out = BytesMut::zeroed(bound);
+    let mut len = transcoder.transcode(&held, &mut out)?;
+    len += transcoder.transcode(&part, out.get_mut(len..).unwrap_or_default())?;
+    if last {
+        len += transcoder.finish(out.get_mut(len..).unwrap_or_default())?;
+    }
+    out.truncate(len);
+    Ok(out.freeze())
 }
 
 impl<B, P> RelayBody<B, P> {

@@ -79,7 +79,9 @@ type Relayed<B, P, E> =
     Result<http::Response<RelayBody<B, P>>, RelayServiceError<E, <B as Body>::Error>>;
 
 /// The response once its body's verdict is known, its headers fixed; or
-/// the body's error.
+/// the body's error. (Inlined: the response is built straight into the
+/// future's output, not copied there.)
+#[inline(always)]
 fn respond<B, P, E>(
     decided: Result<(), RelayBodyError<B::Error>>,
     mut parts: http::response::Parts,
