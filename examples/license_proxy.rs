@@ -17,8 +17,10 @@
 //!   header is known and judged, then every frame as it arrives.
 //! - `buffered`: the whole answer is read and decoded
 //!   ([`getemms::http::BodyReader`]), then re-encoded: kept for comparison.
-//! - `passthrough`: the upstream's status, headers and bytes, untouched
-//!   (the bench's baseline).
+//! - `passthrough`: the upstream's status, headers and bytes, unread
+//!   (the bench's baseline), with the same deadline over the body, the
+//!   same in-flight count and a log line like every other mode's
+//!   (`outcome=passed`).
 //!
 //! # Policy
 //! - An `asset_id` form field (percent-decoded, its name matched
@@ -514,12 +516,17 @@ impl std::fmt::Display for Failure {
     }
 }
 
-/// What one request is answered with, as far as the log line goes.
+/// One request on its way: what its answer and its log line need.
 struct Exchange {
     started: Instant,
+    /// `started` plus the timeout: the whole exchange's end.
+    deadline: Instant,
     /// The form's asset id: the one a refusal names.
     asset_id: Option<u32>,
     encoding: Encoding,
+    /// The request's place in the in-flight count, until its answer is
+    /// sent (a streamed body takes it along).
+    in_flight: InFlight,
 }
 
 async fn get_emms(
@@ -569,13 +576,15 @@ async fn get_emms(
     }
     let exchange = Exchange {
         started,
+        deadline: started + config.timeout,
         asset_id: form.query.asset_id(),
         encoding,
+        in_flight,
     };
     match config.mode {
-        Mode::Passthrough => passthrough(&proxy, request).await,
+        Mode::Passthrough => passthrough(&proxy, request, exchange).await,
         Mode::Buffered => buffered(&proxy, request, &exchange).await,
-        Mode::Relay => relay(&proxy, request, exchange, in_flight).await,
+        Mode::Relay => relay(&proxy, request, exchange).await,
     }
 }
 
@@ -597,7 +606,6 @@ async fn relay(
     proxy: &Proxy,
     request: http::Request<Full<Bytes>>,
     exchange: Exchange,
-    in_flight: InFlight,
 ) -> http::Response<Body> {
     let config = &proxy.config;
     let layer = match exchange.encoding {
@@ -605,13 +613,12 @@ async fn relay(
         Encoding::Base64(_) => &proxy.relay,
     };
     let mut service = layer.layer(&proxy.client);
-    let deadline = exchange.started + config.timeout;
     // hyper's client is always ready: the deadline only has to cover the
     // call, and it wraps the relay's own future with nothing in between.
     if let Err(error) = poll_fn(|cx| service.poll_ready(cx)).await {
         return refuse(config, &exchange, &Failure::Relay(error));
     }
-    let answer = match tokio::time::timeout_at(deadline, service.call(request)).await {
+    let answer = match tokio::time::timeout_at(exchange.deadline, service.call(request)).await {
         Ok(Ok(answer)) => answer,
         Ok(Err(error)) => return refuse(config, &exchange, &Failure::Relay(error)),
         Err(_) => return refuse(config, &exchange, &Failure::Timeout(config.timeout)),
@@ -636,30 +643,24 @@ async fn relay(
     if let Some(limit) = over_limit(config, &body) {
         return refuse(config, &exchange, &Failure::Limit(limit));
     }
-    // One pass over the few headers; a removal only for those present.
-    if parts.headers.keys().any(is_hop_by_hop) {
-        let names: Vec<HeaderName> = parts
-            .headers
+    remove_hop_by_hop(&mut parts.headers);
+    let body = Streamed::new(body, config.timeout, exchange);
+    http::Response::from_parts(parts, Body::new(body))
+}
+
+/// Removes the headers that belong to the upstream connection: one pass
+/// over the few headers, a removal only for those present.
+fn remove_hop_by_hop(headers: &mut HeaderMap) {
+    if headers.keys().any(is_hop_by_hop) {
+        let names: Vec<HeaderName> = headers
             .keys()
             .filter(|name| is_hop_by_hop(name))
             .cloned()
             .collect();
         for name in names {
-            parts.headers.remove(name);
+            headers.remove(name);
         }
     }
-    let body = Relayed {
-        length: http_body::Body::size_hint(&body).exact(),
-        body: Some(body),
-        deadline,
-        timeout: config.timeout,
-        sleep: None,
-        started: exchange.started,
-        sent: 0,
-        logged: false,
-        _in_flight: in_flight,
-    };
-    http::Response::from_parts(parts, Body::new(body))
 }
 
 /// Whether a header belongs to one connection, not to the answer (RFC 9110,
@@ -696,11 +697,13 @@ fn over_limit(
     }
 }
 
-/// The relayed body on its way to the client: the total deadline over the
-/// frames, the in-flight count, and the log line once it ends (forwarded,
-/// aborted, or dropped with the client gone).
-struct Relayed {
-    body: Option<RelayBody<hyper::body::Incoming, ProxyPolicy>>,
+/// A streamed answer's body on its way to the client, relayed or passed
+/// through: the total deadline over the frames, the in-flight count, and
+/// the log line once it ends (sent whole, aborted, or dropped with the
+/// client gone). Every mode that streams pays the same for these, so that
+/// what the relay adds over passthrough is the relay alone.
+struct Streamed<B: http_body::Body + Told> {
+    body: Option<B>,
     /// The body's length, when the response announces it: hyper stops
     /// asking for frames once it is sent.
     length: Option<u64>,
@@ -734,8 +737,78 @@ impl std::fmt::Display for TimedOut {
 
 impl std::error::Error for TimedOut {}
 
-impl Relayed {
-    /// The one log line of a relayed answer.
+/// What a streamed body's log line says of it.
+trait Told {
+    /// The line, `ended` if the body was sent whole, `error` if it failed.
+    fn line<'a>(&'a self, error: Option<&'a str>, ended: bool) -> Line<'a>;
+}
+
+/// A relayed body: its verdict, its header, the EMM's length when counted.
+impl Told for RelayBody<hyper::body::Incoming, ProxyPolicy> {
+    fn line<'a>(&'a self, error: Option<&'a str>, ended: bool) -> Line<'a> {
+        let (outcome, header, from) = match self.verdict() {
+            _ if error.is_some() => ("aborted", self.header(), None),
+            _ if !ended => ("cancelled", self.header(), None),
+            Some(Verdict::Reject(refusal)) => ("denied", Some(refusal), None),
+            Some(Verdict::Rewrite(header)) => (
+                "rewritten",
+                Some(header),
+                self.header().map(|h| u32::from(h.license_status)),
+            ),
+            Some(Verdict::Forward) | None => ("forwarded", self.header(), None),
+        };
+        let relay = self.relay();
+        let raw = relay.map(|relay| relay.transport()) == Some(Transport::Raw);
+        let emm_len = match (header, relay) {
+            (Some(header), Some(relay)) if raw && ended && header.key_id.is_some() => {
+                Some(relay.received().saturating_sub(12))
+            }
+            (Some(header), _) if header.key_id.is_none() => Some(0),
+            _ => None,
+        };
+        Line {
+            outcome,
+            header,
+            emm_len,
+            error,
+            rewritten_from: from,
+            ..Line::default()
+        }
+    }
+}
+
+/// A body passed through: nothing of it was read.
+impl Told for hyper::body::Incoming {
+    fn line<'a>(&'a self, error: Option<&'a str>, ended: bool) -> Line<'a> {
+        let outcome = match error {
+            Some(_) => "aborted",
+            None if !ended => "cancelled",
+            None => "passed",
+        };
+        Line {
+            outcome,
+            error,
+            ..Line::default()
+        }
+    }
+}
+
+impl<B: http_body::Body + Told> Streamed<B> {
+    fn new(body: B, timeout: Duration, exchange: Exchange) -> Self {
+        Self {
+            length: body.size_hint().exact(),
+            body: Some(body),
+            deadline: exchange.deadline,
+            timeout,
+            sleep: None,
+            started: exchange.started,
+            sent: 0,
+            logged: false,
+            _in_flight: exchange.in_flight,
+        }
+    }
+
+    /// The one log line of a streamed answer.
     fn log(&mut self, error: Option<&str>) {
         if self.logged {
             return;
@@ -747,41 +820,20 @@ impl Relayed {
         let Some(body) = &self.body else {
             return;
         };
-        let ended = error.is_none()
-            && (http_body::Body::is_end_stream(body) || self.length == Some(self.sent));
-        let (outcome, header, from) = match body.verdict() {
-            _ if error.is_some() => ("aborted", body.header(), None),
-            _ if !ended => ("cancelled", body.header(), None),
-            Some(Verdict::Reject(refusal)) => ("denied", Some(refusal), None),
-            Some(Verdict::Rewrite(header)) => (
-                "rewritten",
-                Some(header),
-                body.header().map(|h| u32::from(h.license_status)),
-            ),
-            Some(Verdict::Forward) | None => ("forwarded", body.header(), None),
-        };
-        let relay = body.relay();
-        let raw = relay.map(|relay| relay.transport()) == Some(Transport::Raw);
-        let emm_len = match (header, relay) {
-            (Some(header), Some(relay)) if raw && ended && header.key_id.is_some() => {
-                Some(relay.received().saturating_sub(12))
-            }
-            (Some(header), _) if header.key_id.is_none() => Some(0),
-            _ => None,
-        };
+        let ended = error.is_none() && (body.is_end_stream() || self.length == Some(self.sent));
         log(&Line {
-            outcome,
-            header,
-            emm_len,
             latency: Some(self.started.elapsed()),
-            error,
-            rewritten_from: from,
             sent: Some(self.sent),
+            ..body.line(error, ended)
         });
     }
 }
 
-impl http_body::Body for Relayed {
+impl<B> http_body::Body for Streamed<B>
+where
+    B: http_body::Body<Data = Bytes> + Told + Unpin,
+    B::Error: std::error::Error + Send + Sync + 'static,
+{
     type Data = Bytes;
     type Error = BoxError;
 
@@ -839,7 +891,7 @@ impl http_body::Body for Relayed {
     }
 }
 
-impl Drop for Relayed {
+impl<B: http_body::Body + Told> Drop for Streamed<B> {
     fn drop(&mut self) {
         // Sent whole (hyper stops at the end without asking again), or the
         // client went away before the end.
@@ -886,18 +938,37 @@ async fn buffered(
     }
 }
 
-/// The bench's baseline: the upstream answer's status, headers and bytes,
-/// streamed through untouched.
-async fn passthrough(proxy: &Proxy, request: http::Request<Full<Bytes>>) -> http::Response<Body> {
-    let answer = tokio::time::timeout(proxy.config.timeout, proxy.client.request(request)).await;
-    match answer {
-        Ok(Ok(answer)) => answer.map(Body::new),
-        _ => {
-            let mut failed = http::Response::new(Body::empty());
-            *failed.status_mut() = StatusCode::BAD_GATEWAY;
-            failed
+/// Passthrough mode, the bench's baseline: the upstream answer's status,
+/// headers (less those of its connection) and bytes, streamed through
+/// unread, with the same deadline, in-flight count and log line as a
+/// relayed answer. No answer in time: `502 Bad Gateway`, logged.
+async fn passthrough(
+    proxy: &Proxy,
+    request: http::Request<Full<Bytes>>,
+    exchange: Exchange,
+) -> http::Response<Body> {
+    let timeout = proxy.config.timeout;
+    let answer = tokio::time::timeout_at(exchange.deadline, proxy.client.request(request));
+    let failure = match answer.await {
+        Ok(Ok(answer)) => {
+            let (mut parts, body) = answer.into_parts();
+            remove_hop_by_hop(&mut parts.headers);
+            let body = Streamed::new(body, timeout, exchange);
+            return http::Response::from_parts(parts, Body::new(body));
         }
-    }
+        Ok(Err(error)) => Failure::Request(error),
+        Err(_) => Failure::Timeout(timeout),
+    };
+    let error = failure.to_string();
+    log(&Line {
+        outcome: "failed",
+        latency: Some(exchange.started.elapsed()),
+        error: Some(&error),
+        ..Line::default()
+    });
+    let mut failed = http::Response::new(Body::empty());
+    *failed.status_mut() = StatusCode::BAD_GATEWAY;
+    failed
 }
 
 /// The fields of one log line.

@@ -698,6 +698,44 @@ async fn test_upstream_trickles_past_the_timeout() {
     .await;
 }
 
+/// Passthrough mode, the bench's baseline: the upstream's bytes as they
+/// came, whatever the client asked for, under the same deadline and
+/// in-flight count as a relayed answer (a trickling body is aborted at
+/// the timeout, not waited for).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_passthrough_streams_untouched_under_the_deadline() {
+    bounded(async {
+        let timeout = Duration::from_millis(300);
+        let setup = start(&["--mode", "passthrough"], timeout).await;
+        let client = client();
+        for case in ["ok_1k", "ok_1k_raw", "ok_64k_mime", "short", "chunked_raw"] {
+            let (wire, base64) = mock_upstream::wire(case, 42).unwrap();
+            let reply = ask(&client, setup.proxy, case, 42, !base64).await;
+            check(case, !base64, &reply, &Want::Complete(wire.to_vec()));
+        }
+        // Refused before upstream, as in every mode.
+        let reply = ask(&client, setup.proxy, "ok_1k", DENIED, true).await;
+        check(
+            "denied",
+            true,
+            &reply,
+            &Want::Complete(refusal(600, DENIED, true)),
+        );
+
+        let (wire, base64) = mock_upstream::wire("trickle", 42).unwrap();
+        let reply = ask(&client, setup.proxy, "trickle", 42, !base64).await;
+        check("trickle", !base64, &reply, &Want::Aborted(wire.to_vec()));
+        assert!(!reply.body.is_empty(), "the first bytes were passed on");
+        assert!(
+            reply.took >= timeout && reply.took < timeout * 3,
+            "{:?}",
+            reply.took
+        );
+        assert_eq!(setup.settled().await, 0, "requests left in flight");
+    })
+    .await;
+}
+
 /// A client that disconnects mid-relay: the proxy drops its upstream
 /// connection (the mock's body is cut off, its connection closed) and its
 /// in-flight count returns to 0.
