@@ -702,7 +702,7 @@ fn over_limit(
 /// the log line once it ends (sent whole, aborted, or dropped with the
 /// client gone). Every mode that streams pays the same for these, so that
 /// what the relay adds over passthrough is the relay alone.
-struct Streamed<B: http_body::Body + Told> {
+struct Streamed<B: http_body::Body + Logged> {
     body: Option<B>,
     /// The body's length, when the response announces it: hyper stops
     /// asking for frames once it is sent.
@@ -738,13 +738,13 @@ impl std::fmt::Display for TimedOut {
 impl std::error::Error for TimedOut {}
 
 /// What a streamed body's log line says of it.
-trait Told {
+trait Logged {
     /// The line, `ended` if the body was sent whole, `error` if it failed.
     fn line<'a>(&'a self, error: Option<&'a str>, ended: bool) -> Line<'a>;
 }
 
 /// A relayed body: its verdict, its header, the EMM's length when counted.
-impl Told for RelayBody<hyper::body::Incoming, ProxyPolicy> {
+impl Logged for RelayBody<hyper::body::Incoming, ProxyPolicy> {
     fn line<'a>(&'a self, error: Option<&'a str>, ended: bool) -> Line<'a> {
         let (outcome, header, from) = match self.verdict() {
             _ if error.is_some() => ("aborted", self.header(), None),
@@ -778,7 +778,7 @@ impl Told for RelayBody<hyper::body::Incoming, ProxyPolicy> {
 }
 
 /// A body passed through: nothing of it was read.
-impl Told for hyper::body::Incoming {
+impl Logged for hyper::body::Incoming {
     fn line<'a>(&'a self, error: Option<&'a str>, ended: bool) -> Line<'a> {
         let outcome = match error {
             Some(_) => "aborted",
@@ -793,7 +793,7 @@ impl Told for hyper::body::Incoming {
     }
 }
 
-impl<B: http_body::Body + Told> Streamed<B> {
+impl<B: http_body::Body + Logged> Streamed<B> {
     fn new(body: B, timeout: Duration, exchange: Exchange) -> Self {
         Self {
             length: body.size_hint().exact(),
@@ -831,7 +831,7 @@ impl<B: http_body::Body + Told> Streamed<B> {
 
 impl<B> http_body::Body for Streamed<B>
 where
-    B: http_body::Body<Data = Bytes> + Told + Unpin,
+    B: http_body::Body<Data = Bytes> + Logged + Unpin,
     B::Error: std::error::Error + Send + Sync + 'static,
 {
     type Data = Bytes;
@@ -891,7 +891,7 @@ where
     }
 }
 
-impl<B: http_body::Body + Told> Drop for Streamed<B> {
+impl<B: http_body::Body + Logged> Drop for Streamed<B> {
     fn drop(&mut self) {
         // Sent whole (hyper stops at the end without asking again), or the
         // client went away before the end.
