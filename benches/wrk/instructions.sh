@@ -33,24 +33,8 @@ for tool in valgrind callgrind_control callgrind_annotate wrk; do
   }
 done
 
-CARGO_PROFILE_RELEASE_DEBUG=true cargo build --quiet --release --features tower \
-  --example license_proxy --example mock_upstream
-bin=target/release/examples
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-"$bin/mock_upstream" 0 >"$work/upstream" 2>&1 &
-pids+=($!)
-for _ in $(seq 50); do
-  grep -q http "$work/upstream" && break
-  sleep 0.1
-done
-upstream=$(grep -o 'http://[^ ]*' "$work/upstream")
+# shellcheck source=benches/wrk/upstream.sh
+source benches/wrk/upstream.sh
 
 load() { # seconds, output file
   CASE=$case_name RAW=$raw wrk -t1 -c"${CONNS:-1}" -d"$1"s -s benches/wrk/get_emms.lua \
