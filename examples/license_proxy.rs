@@ -644,7 +644,7 @@ async fn relay(
         return refuse(config, &exchange, &Failure::Limit(limit));
     }
     remove_hop_by_hop(&mut parts.headers);
-    let body = Streamed::new(body, config.timeout, exchange);
+    let body = Streamed::new(body, exchange);
     http::Response::from_parts(parts, Body::new(body))
 }
 
@@ -710,7 +710,6 @@ struct Streamed<B: http_body::Body + Logged> {
     /// Bytes yielded.
     sent: u64,
     deadline: Instant,
-    timeout: Duration,
     /// Armed the first time the upstream keeps the body waiting (most
     /// small answers never do).
     sleep: Option<Pin<Box<Sleep>>>,
@@ -794,12 +793,11 @@ impl Logged for hyper::body::Incoming {
 }
 
 impl<B: http_body::Body + Logged> Streamed<B> {
-    fn new(body: B, timeout: Duration, exchange: Exchange) -> Self {
+    fn new(body: B, exchange: Exchange) -> Self {
         Self {
             length: body.size_hint().exact(),
             body: Some(body),
             deadline: exchange.deadline,
-            timeout,
             sleep: None,
             started: exchange.started,
             sent: 0,
@@ -869,7 +867,7 @@ where
                 if sleep.as_mut().poll(cx).is_pending() {
                     return Poll::Pending;
                 }
-                let error = TimedOut(this.timeout);
+                let error = TimedOut(this.deadline - this.started);
                 this.log(Some(&error.to_string()));
                 // Drops the upstream body: its connection is closed.
                 this.body = None;
@@ -922,7 +920,7 @@ async fn buffered(
             .await
             .map_err(Failure::Read)
     };
-    let outcome = tokio::time::timeout(config.timeout, read)
+    let outcome = tokio::time::timeout_at(exchange.deadline, read)
         .await
         .unwrap_or(Err(Failure::Timeout(config.timeout)));
     match outcome {
@@ -947,17 +945,16 @@ async fn passthrough(
     request: http::Request<Full<Bytes>>,
     exchange: Exchange,
 ) -> http::Response<Body> {
-    let timeout = proxy.config.timeout;
     let answer = tokio::time::timeout_at(exchange.deadline, proxy.client.request(request));
     let failure = match answer.await {
         Ok(Ok(answer)) => {
             let (mut parts, body) = answer.into_parts();
             remove_hop_by_hop(&mut parts.headers);
-            let body = Streamed::new(body, timeout, exchange);
+            let body = Streamed::new(body, exchange);
             return http::Response::from_parts(parts, Body::new(body));
         }
         Ok(Err(error)) => Failure::Request(error),
-        Err(_) => Failure::Timeout(timeout),
+        Err(_) => Failure::Timeout(proxy.config.timeout),
     };
     let error = failure.to_string();
     log(&Line {
