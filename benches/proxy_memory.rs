@@ -147,7 +147,7 @@ async fn load(
                 (client.clone(), Arc::clone(&next), form.clone(), uri.clone());
             tokio::spawn(async move {
                 while next.fetch_add(1, Ordering::Relaxed) < requests {
-                    proxy_client::ask(&client, &uri, &form, raw, len).await;
+                    proxy_client::ask(&client, &uri, &form, raw, len, |_| {}).await;
                 }
             })
         })

@@ -12,9 +12,17 @@ pub type BenchClient = Client<HttpConnector, Full<Bytes>>;
 
 /// POSTs `form` to `uri` (raw answers asked for with
 /// `Content-Transfer-Encoding: binary` when `raw`) and reads the answer
-/// whole; panics unless it has `len` bytes, so a refused request never
-/// counts as a fast one.
-pub async fn ask(client: &BenchClient, uri: &http::Uri, form: &Bytes, raw: bool, len: usize) {
+/// whole, calling `frame` with the length of each of its data frames as
+/// it comes; panics unless they add up to `len`, so a refused request
+/// never counts as a fast one.
+pub async fn ask(
+    client: &BenchClient,
+    uri: &http::Uri,
+    form: &Bytes,
+    raw: bool,
+    len: usize,
+    mut frame: impl FnMut(usize),
+) {
     let mut request = http::Request::new(Full::new(form.clone()));
     *request.method_mut() = http::Method::POST;
     *request.uri_mut() = uri.clone();
@@ -30,13 +38,15 @@ pub async fn ask(client: &BenchClient, uri: &http::Uri, form: &Bytes, raw: bool,
         );
     }
     let answer = client.request(request).await.expect("an answer");
-    let body = answer
-        .into_body()
-        .collect()
-        .await
-        .expect("a body")
-        .to_bytes();
-    assert_eq!(body.len(), len, "the proxy refused a bench request");
+    let mut body = answer.into_body();
+    let mut received = 0;
+    while let Some(next) = body.frame().await {
+        if let Some(data) = next.expect("a body").data_ref() {
+            received += data.len();
+            frame(data.len());
+        }
+    }
+    assert_eq!(received, len, "the proxy refused a bench request");
 }
 
 /// The length of every answer to `case`: the upstream's own bytes, or,
