@@ -22,39 +22,39 @@
 //! transport (`Content-Transfer-Encoding: binary` for raw), so that the
 //! relay forwards and never transcodes.
 //!
-//! Each workload starts one proxy and one client per mode, so every
-//! connection is made once, in the warm-up, and kept, and no workload
-//! inherits another's state. 64 workers send requests back to back, as
-//! `wrk` does, and never stop during a workload: time is cut into
-//! windows, and each request goes to the mode of the window it is sent in.
-//! A window counts the bytes of its mode's answers that arrive after its
-//! guard (twice the 99th percentile latency of the mode before it, 5 to
-//! 500 ms, so that the answers of that window have come) and within its
-//! counted span, 50 ms ± 25 % drawn afresh for each window
+//! Each workload starts six proxies and six clients per mode, taken in
+//! turn from round to round (`INSTANCES`), so every connection is made
+//! once, in the warm-up, and kept, no workload inherits another's state,
+//! and no one proxy's luck stands for its mode. 64 workers send requests
+//! back to back, as `wrk` does, and never stop during a workload: time is
+//! cut into windows, and each request goes to the mode of the window it is
+//! sent in. A window counts the bytes of its mode's answers that arrive
+//! after its guard (twice the 99th percentile latency of the mode before
+//! it, 5 to 500 ms, so that the answers of that window have come) and
+//! within its counted span, 50 ms ± 25 % drawn afresh for each window
 //! (`PROXY_BENCH_WINDOW_MS` sets the mean; never less than the baseline's
-//! guard). Windows come in pairs, every other pair passthrough's; a
-//! round gives every other mode one pair (`schedule`), and the mode's
-//! cost in the round is its loss of throughput in its pair against the
-//! passthrough windows on either side of it. 61 rounds by default, some
-//! 30 minutes (`PROXY_BENCH_ROUNDS`: an odd number, at least nine). It
-//! prints
-//! requests/s, p50 and p99 for each mode, and each mode's cost as the
-//! median of the rounds, a distribution-free 95 % interval of that median,
-//! and the range. `PROXY_BENCH_VERBOSE` prints every window's count. The
-//! goal: relay forward and relay rewrite cost at most 2 % at every size and
-//! transport; body verification and buffered are reported.
+//! guard). Windows come in pairs, every other pair passthrough's; a round
+//! gives every other mode one pair (`schedule`), and the mode's cost in
+//! the round is its loss of throughput in its pair against the
+//! passthrough windows on either side of it. 41 rounds by default, some
+//! 25 minutes (`PROXY_BENCH_ROUNDS`: an odd number, at least nine). It
+//! prints requests/s, p50 and p99 for each mode, and each mode's cost as
+//! the median of the rounds, a distribution-free 95 % interval of that
+//! median, and the range. `PROXY_BENCH_VERBOSE` prints every window's
+//! count. The goal: relay forward and relay rewrite cost at most 2 % at
+//! every size and transport; body verification and buffered are reported.
 //!
 //! Why so: on a shared 2-core VM the host's speed wanders at every time
 //! scale, by some 2 % between two 50 ms windows side by side and more the
 //! further apart they are, whatever their length. So short windows, many
 //! rounds and passthrough windows on each side of every measured pair
 //! make the median steady, and the pairs weigh the switch from one proxy
-//! to another alike on both sides; stopping and restarting the workers between
-//! windows doubled the spread, and counting whole answers made a 1 MiB
-//! window move by one answer's worth. The spans are drawn so that nothing
-//! periodic can fall on the passthrough windows throughout a workload: in
-//! one proxy's series cut into windows of exactly 50 ms, every other
-//! window ran faster than the rest by about 1 % at 1 KiB.
+//! to another alike on both sides. Stopping and restarting the workers
+//! between windows doubled the spread, and counting whole answers made a
+//! 1 MiB window move by one answer's worth. The spans are drawn so that
+//! nothing periodic can fall on the passthrough windows throughout a
+//! workload: in one proxy's series cut into windows of exactly 50 ms,
+//! every other window ran faster than the rest by about 1 % at 1 KiB.
 
 #[path = "../examples/license_proxy.rs"]
 #[allow(dead_code)]
@@ -78,7 +78,7 @@ use tokio::net::TcpListener;
 const CONCURRENCY: usize = 64;
 /// Rounds of each mode by default; odd, so that the median is one round.
 /// `PROXY_BENCH_ROUNDS` sets another odd count of at least `MIN_ROUNDS`.
-const ROUNDS: usize = 61;
+const ROUNDS: usize = 41;
 const MIN_ROUNDS: usize = 9;
 /// The most a gated mode may cost, in % of passthrough throughput.
 const GOAL: f64 = 2.0;
@@ -90,8 +90,15 @@ const WINDOW: Duration = Duration::from_millis(50);
 /// twice the 99th percentile latency in the warm-up of the mode of the
 /// window before, within these bounds.
 const GUARD: (Duration, Duration) = (Duration::from_millis(5), Duration::from_millis(500));
-/// The warm-up run of each mode before a workload's rounds.
-const WARM_UP: Duration = Duration::from_millis(200);
+/// The warm-up window of each proxy before a workload's rounds.
+const WARM_UP: Duration = Duration::from_millis(150);
+/// Proxies (each with its own client) per mode and workload, taken in
+/// turn from round to round: two proxies in the same mode, started alike,
+/// can differ by a few % for a whole workload (their connections, their
+/// buffers' places in memory), and with one proxy a mode that difference
+/// was the cost the bench read (at 256 KiB base64 on one line, every
+/// mode and the control -3 to -9 % against passthrough).
+const INSTANCES: usize = 6;
 /// A mode of the proxy: its name, its flags, whether the goal gates it.
 struct Mode {
     name: &'static str,
@@ -143,16 +150,16 @@ const MODES: &[Mode] = &[
     },
 ];
 
-/// The proxy in `mode`, serving until the bench ends: its address.
-async fn proxy(upstream: SocketAddr, mode: &Mode) -> SocketAddr {
+/// The proxy in `mode`: its address, and its task, to stop it.
+async fn proxy(upstream: SocketAddr, mode: &Mode) -> (SocketAddr, tokio::task::AbortHandle) {
     let url = format!("http://{upstream}/GetEMMs.cgi");
     let mut args = vec!["--upstream".to_owned(), url, "--quiet".to_owned()];
     args.extend(mode.args.iter().map(|arg| arg.to_string()));
     let (_, config) = license_proxy::parse_args(args).expect("bench arguments");
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("loopback");
     let addr = listener.local_addr().expect("bound");
-    tokio::spawn(license_proxy::serve(listener, config));
-    addr
+    let task = tokio::spawn(license_proxy::serve(listener, config));
+    (addr, task.abort_handle())
 }
 
 /// What a run of windows measured.
@@ -336,10 +343,14 @@ fn percentile(sorted: &[Duration], p: usize) -> f64 {
 ///   1 KiB and 16 KiB raw, the first after a switch; in P X X P ... the
 ///   passthrough windows, every one of them first after a switch, read
 ///   the modes' costs low by about 1 %).
+///
+/// Each round opens with a passthrough pair of its own, so that all its
+/// windows can go to one set of proxies (`INSTANCES`).
 fn schedule(modes: usize, rounds: usize) -> Vec<usize> {
     let others = modes - 1;
-    let mut windows = vec![0, 0];
+    let mut windows = Vec::with_capacity(rounds * (2 + 4 * others));
     for round in 0..rounds {
+        windows.extend([0, 0]);
         for j in 0..others {
             let mode = 1 + (j + round) % others;
             windows.extend([mode, mode, 0, 0]);
@@ -387,7 +398,7 @@ async fn main() {
     assert_eq!(median_interval(21), (5, 15), "the 6th and 16th of 21");
     assert_eq!(
         schedule(3, 2),
-        [0, 0, 1, 1, 0, 0, 2, 2, 0, 0, 2, 2, 0, 0, 1, 1, 0, 0],
+        [0, 0, 1, 1, 0, 0, 2, 2, 0, 0, 0, 0, 2, 2, 0, 0, 1, 1, 0, 0],
         "pairs of windows, every other pair passthrough's, turning"
     );
     let sizes = ["1k", "16k", "64k", "256k", "1m"];
@@ -406,39 +417,56 @@ async fn main() {
                 continue;
             }
             let raw = transport == "raw";
-            // One proxy and one client per mode for the workload: their
+            // `INSTANCES` proxies and clients per mode for the workload
+            // (mode `m`'s `k`-th is target `m * INSTANCES + k`): their
             // connections are made in the warm-up and kept, and no
             // workload inherits the state of another. (New ones every
             // round put their set-up in the rounds, and a fresh proxy and
             // client per round left some 25,000 sockets in TIME_WAIT, near
             // the 28,232 local ports.)
             let mut proxies = Vec::new();
+            let mut tasks = Vec::new();
             for mode in &modes {
-                let client: BenchClient = Client::builder(TokioExecutor::new()).build_http();
-                proxies.push((proxy(upstream_addr, mode).await, client));
+                for _ in 0..INSTANCES {
+                    let client: BenchClient = Client::builder(TokioExecutor::new()).build_http();
+                    let (addr, task) = proxy(upstream_addr, mode).await;
+                    proxies.push((addr, client));
+                    tasks.push(task);
+                }
             }
+            let targets = proxies.len();
             let lens: Vec<usize> = modes
                 .iter()
                 .map(|m| proxy_client::answer_len(&case, m.as_sent))
                 .collect();
+            let target_lens: Vec<usize> = (0..targets).map(|t| lens[t / INSTANCES]).collect();
             // Warm up the connections, the caches and the mock's canned
             // body, a window each; each mode's slowest answers set the
             // guard of the window after it.
-            let warm_up: Vec<usize> = (0..modes.len()).collect();
-            let warm_guards = vec![WARM_UP / 2; modes.len()];
-            let warm_spans = vec![WARM_UP; modes.len()];
+            let warm_up: Vec<usize> = (0..targets).collect();
+            let warm_guards = vec![WARM_UP / 2; targets];
+            let warm_spans = vec![WARM_UP; targets];
             let warm = run(
                 &proxies,
                 &warm_up,
                 &case,
                 raw,
-                &lens,
+                &target_lens,
                 &warm_guards,
                 &warm_spans,
             )
             .await;
-            let guards: Vec<Duration> = warm
-                .latencies
+            let per_mode = |latencies: &[Vec<Duration>]| -> Vec<Vec<Duration>> {
+                latencies
+                    .chunks(INSTANCES)
+                    .map(|chunk| {
+                        let mut all: Vec<Duration> = chunk.concat();
+                        all.sort_unstable();
+                        all
+                    })
+                    .collect()
+            };
+            let guards: Vec<Duration> = per_mode(&warm.latencies)
                 .iter()
                 .map(|latencies| match percentile(latencies, 99) {
                     // No answer both sent and done in its warm-up window:
@@ -455,8 +483,31 @@ async fn main() {
                 window.as_millis()
             );
             let order = schedule(modes.len(), rounds);
+            let round_len = order.len() / rounds;
+            // Round `r` goes to the `r % INSTANCES`-th proxy of each mode.
+            let order_targets: Vec<usize> = order
+                .iter()
+                .enumerate()
+                .map(|(at, &mode)| mode * INSTANCES + (at / round_len) % INSTANCES)
+                .collect();
+            let target_guards: Vec<Duration> =
+                (0..targets).map(|t| guards[t / INSTANCES]).collect();
             let counted = spans(window, order.len());
-            let measured = run(&proxies, &order, &case, raw, &lens, &guards, &counted).await;
+            let measured = run(
+                &proxies,
+                &order_targets,
+                &case,
+                raw,
+                &target_lens,
+                &target_guards,
+                &counted,
+            )
+            .await;
+            for task in tasks {
+                task.abort();
+            }
+            drop(proxies);
+            let latencies = per_mode(&measured.latencies);
             // Each window's answers, and its throughput in answers a second.
             let answers: Vec<f64> = order
                 .iter()
@@ -480,7 +531,7 @@ async fn main() {
             let mut costs: Vec<Vec<f64>> = modes.iter().map(|_| Vec::new()).collect();
             // Each other mode's pair of windows, at `at` and `at + 1`,
             // with a passthrough window on either side.
-            for at in (2..order.len()).step_by(4) {
+            for at in (0..order.len()).filter(|at| at % round_len >= 2).step_by(4) {
                 let (mode, beside) = (rates[at] + rates[at + 1], rates[at - 1] + rates[at + 2]);
                 costs[order[at]].push((1.0 - mode / beside) * 100.0);
             }
@@ -495,7 +546,7 @@ async fn main() {
                     total += count;
                     time += span.as_secs_f64();
                 }
-                let sorted = &measured.latencies[index];
+                let sorted = &latencies[index];
                 println!(
                     "{label:9} {:17} {:8.0} answers  {:8.0} requests/s  p50 {:7.2} ms  p99 {:7.2} ms",
                     mode.name,
